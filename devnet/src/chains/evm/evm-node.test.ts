@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
 import { parseEther, parseGwei, parseTransaction, serializeTransaction, type Hex } from 'viem';
@@ -191,6 +192,27 @@ describe('startEvmNode lifecycle', () => {
     }
     assert.equal(processAlive(node.pid), false);
     await node.stop(); // idempotent
+  });
+
+  test('a node whose parent is killed outright exits with it', async () => {
+    // A parent process that starts a node, reports its pid, then waits forever.
+    const script = `const { startEvmNode } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).href)});
+      const node = await startEvmNode(); process.stdout.write(node.pid + '\\n'); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        parent.stdout.once('data', (chunk: Uint8Array) => resolve(Number(new TextDecoder().decode(chunk).trim())));
+        parent.once('exit', () => reject(new Error('the parent exited before starting a node')));
+      });
+      assert.equal(processAlive(pid), true);
+      parent.kill('SIGKILL'); // no exit handlers, no stop(): only the closed stdin pipe tells the node
+      for (let attempt = 0; attempt < 100 && processAlive(pid); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(processAlive(pid), false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   test('refuses bad arguments before starting anything', async () => {

@@ -37,6 +37,7 @@ export interface StartEvmNodeArgs {
 
 const CONFIG_PATH = fileURLToPath(new URL('./hardhat.config.cjs', import.meta.url));
 const HARDHAT_CLI = createRequire(import.meta.url).resolve('hardhat/internal/cli/bootstrap.js');
+const EXIT_WITH_PARENT = fileURLToPath(new URL('./exit-with-parent.cjs', import.meta.url));
 const HOST = '127.0.0.1';
 // Printed by hardhat's TASK_NODE_SERVER_READY with the port actually bound.
 const READY_LINE = /Started HTTP and WebSocket JSON-RPC server at http:\/\/127\.0\.0\.1:(\d+)\//;
@@ -44,9 +45,9 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 
-// A last resort for a parent that exits without calling stop(): signals are
-// synchronous, so this still runs inside process.exit(). One listener for all
-// nodes, registered once.
+// For a parent that exits without calling stop(): signals are synchronous, so
+// this still runs inside process.exit(). One listener for all nodes. A parent
+// killed outright is covered by ./exit-with-parent.cjs.
 const liveNodes = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of liveNodes) signalGroup(child, 'SIGKILL');
@@ -80,14 +81,16 @@ export async function startEvmNode({ port = 0, chainId = EVM_DEFAULT_CHAIN_ID }:
   const home = await mkdtemp(join(tmpdir(), 'devnet-evm-'));
   const child = spawn(
     process.execPath,
-    [HARDHAT_CLI, 'node', '--config', CONFIG_PATH, '--hostname', HOST, '--port', String(port)],
+    ['--require', EXIT_WITH_PARENT, HARDHAT_CLI, 'node', '--config', CONFIG_PATH, '--hostname', HOST, '--port', String(port)],
     {
       cwd: dirname(CONFIG_PATH),
       detached: true, // own process group, so stop() can signal hardhat and anything it forks
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin: a pipe whose end tells the node that this process is gone.
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '',
         HOME: home,
+        DEVNET_EVM_TEMP_HOME: home,
         XDG_CONFIG_HOME: join(home, 'config'),
         XDG_DATA_HOME: join(home, 'data'),
         XDG_CACHE_HOME: join(home, 'cache'),
