@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 import type { LiteSVM } from 'litesvm';
 
+import { WalletError } from '../../../../src/lib/errors.ts';
 import { SolanaChain } from './solana-chain.ts';
 import { handleSolanaRpc } from './solana-rpc.ts';
-import { WalletError } from '../../../../src/lib/errors.ts';
 
 /** A running local Solana chain: LiteSVM behind a JSON-RPC server. */
 export interface SolanaNode {
@@ -28,6 +28,9 @@ export interface StartSolanaNodeArgs {
 export class SolanaNodeError extends WalletError {
   override name = 'SolanaNodeError';
 }
+
+/** Every error `startSolanaNode` throws. */
+export type SolanaNodeErrorType = SolanaNodeError;
 
 // As agave's RPC service: 50 KiB request bodies at most (MAX_REQUEST_BODY_SIZE).
 const MAX_REQUEST_BODY_SIZE = 50 * 1024;

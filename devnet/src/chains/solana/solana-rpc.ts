@@ -8,6 +8,7 @@ import { computeMessageFee } from './fee.ts';
 import { parseJson, stringifyJson, type Json } from './json.ts';
 import {
   internalError,
+  INVALID_REQUEST,
   invalidParams,
   invalidRequest,
   METHOD_NOT_FOUND,
@@ -217,7 +218,7 @@ function accountEncodingConfig(config: JsonObject | undefined): { encoding: Acco
 function checkSliceAndEncoding(encoding: AccountEncoding, dataSlice: DataSlice | undefined): void {
   if (encoding === 'jsonParsed' && dataSlice) {
     throw new SolanaRpcError({
-      code: -32600,
+      code: INVALID_REQUEST,
       message: 'Sliced account data can only be encoded using binary (base 58) or base64 encoding.',
     });
   }

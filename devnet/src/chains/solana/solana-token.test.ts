@@ -124,7 +124,7 @@ describe('SPL Token on the local Solana node', () => {
       { accountIndex: 1, mint: MINT, owner: PAYER, programId: TOKEN_PROGRAM, uiTokenAmount: tokenAmount('997500000', 997.5, '997.5') },
       { accountIndex: 2, mint: MINT, owner: RECIPIENT, programId: TOKEN_PROGRAM, uiTokenAmount: tokenAmount('2500000', 2.5, '2.5') },
     ]);
-    // litesvm ships p-token, the compute-efficient SPL Token that mainnet runs.
+    // The SPL Token build litesvm ships logs no instruction name (as p-token does).
     assert.deepEqual(landed.meta.logMessages, [
       `Program ${TOKEN_PROGRAM} invoke [1]`,
       `Program ${TOKEN_PROGRAM} consumed 105 of 200000 compute units`,
