@@ -44,14 +44,20 @@ const READY_LINE = /Started HTTP and WebSocket JSON-RPC server at http:\/\/127\.
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
+const REQUEST_TIMEOUT_MS = 5_000;
 
 // For a parent that exits without calling stop(): signals are synchronous, so
 // this still runs inside process.exit(). One listener for all nodes. A parent
 // killed outright is covered by ./exit-with-parent.cjs.
 const liveNodes = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of liveNodes) signalGroup(child, 'SIGKILL');
-});
+let exitHookInstalled = false;
+function killLiveNodesOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of liveNodes) signalGroup(child, 'SIGKILL');
+  });
+}
 
 /**
  * Starts a real EVM node on loopback: `hardhat node` (EDR network, automine)
@@ -109,6 +115,7 @@ export async function startEvmNode({ port = 0, chainId = EVM_DEFAULT_CHAIN_ID }:
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killLiveNodesOnExit();
   liveNodes.add(child);
 
   let stopping: Promise<void> | undefined;
@@ -134,7 +141,7 @@ export async function startEvmNode({ port = 0, chainId = EVM_DEFAULT_CHAIN_ID }:
     return { url, chainId, accounts, pid: child.pid, stop };
   } catch (error) {
     await stop();
-    throw error;
+    throw error instanceof EvmNodeError ? error : new EvmNodeError('EVM node did not answer JSON-RPC', { cause: error });
   }
 }
 
@@ -227,6 +234,7 @@ async function jsonRpc({ url, method, params }: { url: string; method: string; p
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
   if (body.error) {
