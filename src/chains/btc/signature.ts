@@ -1,0 +1,244 @@
+/**
+ * Turning the IC's 64-byte signatures into witnesses, and the witnesses into the final
+ * transaction. Every signature is verified against its input's key and sighash before it is
+ * used: a wrong signature is a typed error, never a transaction the network would reject.
+ */
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { hex } from '@scure/base';
+import { OutScript, p2wpkh } from '@scure/btc-signer';
+import { assertCompressedPublicKey, taprootOutputKey } from './address.ts';
+import {
+  InputKeyMismatchError,
+  InsufficientFundsError,
+  InvalidPublicKeyError,
+  InvalidSignatureError,
+  SignatureCountError,
+  UnsupportedInputError,
+} from './errors.ts';
+import { inputTypeOf, sighashOf, toScureTransaction, type UnsignedTransaction } from './transaction.ts';
+
+/** secp256k1's group order n. */
+const CURVE_ORDER = secp256k1.Point.CURVE().n;
+
+/** SIGHASH_ALL, appended to every ECDSA signature (BIP143 inputs sign with SIGHASH_ALL). */
+const SIGHASH_ALL = 0x01;
+
+/** One signature per input, with the public key the IC signed with. */
+export type InputSignature = {
+  /** 64 bytes: r‖s from `sign_with_ecdsa`, or the BIP340 signature from `sign_with_schnorr`. */
+  signature: Uint8Array;
+  /**
+   * 33 bytes as the IC returns them: from `ecdsa_public_key` for a P2WPKH input, from
+   * `schnorr_public_key` (the BIP341 internal key) for a P2TR input.
+   */
+  publicKey: Uint8Array;
+};
+
+export type SignedTransaction = {
+  /** The network serialization with witnesses (BIP144), for `bitcoin_send_transaction`. */
+  bytes: Uint8Array;
+  hex: string;
+  /** Hex, display order: reversed double SHA-256 of the serialization without witnesses. */
+  txid: string;
+  /** Hex, display order: reversed double SHA-256 of the serialization with witnesses. */
+  wtxid: string;
+  weight: number;
+  vsize: number;
+};
+
+export type EncodeDerSignatureErrorType = InvalidSignatureError;
+export type P2wpkhWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError;
+export type P2trKeyPathWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError;
+export type FinalizeTransactionErrorType =
+  | SignatureCountError
+  | InsufficientFundsError
+  | UnsupportedInputError
+  | InvalidPublicKeyError
+  | InputKeyMismatchError
+  | InvalidSignatureError;
+
+function describe(value: unknown): string {
+  return value instanceof Uint8Array ? hex.encode(value) : String(value);
+}
+
+/** Splits a 64-byte r‖s signature and checks 1 <= r, s < n. */
+function parseCompactSignature({ signature, index }: { signature: unknown; index?: number }): { r: bigint; s: bigint } {
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) {
+    throw new InvalidSignatureError({ index, signature: describe(signature), details: 'expected 64 bytes r‖s' });
+  }
+  const r = bytesToNumberBE(signature.subarray(0, 32));
+  const s = bytesToNumberBE(signature.subarray(32, 64));
+  if (r === 0n || r >= CURVE_ORDER || s === 0n || s >= CURVE_ORDER) {
+    throw new InvalidSignatureError({ index, signature: hex.encode(signature), details: 'r and s must be in 1..n-1' });
+  }
+  return { r, s };
+}
+
+/**
+ * The low-S form of a 64-byte r‖s signature: (r, s) and (r, n − s) are both valid ECDSA
+ * signatures, but Bitcoin's standardness rules (BIP62 LOW_S, enforced for segwit v0 by
+ * BIP146's policy) relay only s <= n/2.
+ */
+function lowS({ r, s }: { r: bigint; s: bigint }): { r: bigint; s: bigint } {
+  return { r, s: s > CURVE_ORDER >> 1n ? CURVE_ORDER - s : s };
+}
+
+/**
+ * DER encoding (BIP66 strict DER) of the low-S form of a 64-byte r‖s ECDSA signature, as the
+ * IC's `sign_with_ecdsa` returns it, without the sighash byte.
+ *   0x30 len 0x02 len(r) r 0x02 len(s) s
+ * with r and s as minimal big-endian integers (a 0x00 prepended when the top bit is set).
+ *
+ * @throws {InvalidSignatureError} when the input is not 64 bytes with 1 <= r, s < n.
+ *
+ * @example
+ * encodeDerSignature(sig64); // Uint8Array [0x30, 0x44, 0x02, 0x20, ...]
+ */
+export function encodeDerSignature(signature: Uint8Array): Uint8Array {
+  const { r, s } = lowS(parseCompactSignature({ signature }));
+  return new secp256k1.Signature(r, s).toBytes('der');
+}
+
+/**
+ * The P2WPKH witness for an input (BIP141): [DER signature ‖ SIGHASH_ALL, 33-byte key], after
+ * verifying the signature (low-S) over `sighash` with `publicKey`.
+ *
+ * @throws {InvalidSignatureError} when the signature is malformed or does not verify.
+ * @throws {InvalidPublicKeyError}
+ */
+export function p2wpkhWitness({ signature, publicKey, sighash, index }: {
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+  sighash: Uint8Array;
+  /** Input index, for error messages. */
+  index?: number;
+}): Uint8Array[] {
+  assertCompressedPublicKey(publicKey);
+  const { r, s } = lowS(parseCompactSignature({ signature, index }));
+  const normalized = new secp256k1.Signature(r, s);
+  // prehash: false — sighash is already the 32-byte digest that ECDSA signs.
+  if (!secp256k1.verify(normalized.toBytes('compact'), sighash, publicKey, { prehash: false, lowS: true })) {
+    throw new InvalidSignatureError({
+      index,
+      signature: hex.encode(signature),
+      details: `does not verify for sighash ${hex.encode(sighash)} and key ${hex.encode(publicKey)}`,
+    });
+  }
+  const der = normalized.toBytes('der');
+  return [Uint8Array.of(...der, SIGHASH_ALL), publicKey.slice()];
+}
+
+/**
+ * The P2TR key-path witness (BIP341): [64-byte BIP340 signature] — SIGHASH_DEFAULT, so no
+ * sighash byte — after verifying it over `sighash` against the BIP86 output key of
+ * `publicKey` (the IC tweaks the key itself when `sign_with_schnorr` gets
+ * `aux = bip341 { merkle_root_hash = empty }`).
+ *
+ * @throws {InvalidSignatureError} when the signature is not 64 bytes or does not verify.
+ * @throws {InvalidPublicKeyError}
+ */
+export function p2trKeyPathWitness({ signature, publicKey, sighash, index }: {
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+  sighash: Uint8Array;
+  /** Input index, for error messages. */
+  index?: number;
+}): Uint8Array[] {
+  const outputKey = taprootOutputKey(publicKey);
+  if (!(signature instanceof Uint8Array) || signature.length !== 64) {
+    throw new InvalidSignatureError({ index, signature: describe(signature), details: 'expected a 64-byte BIP340 signature' });
+  }
+  let valid = false;
+  try {
+    valid = schnorr.verify(signature, sighash, outputKey);
+  } catch {
+    valid = false; // malformed r or s: same outcome as a wrong signature
+  }
+  if (!valid) {
+    throw new InvalidSignatureError({
+      index,
+      signature: hex.encode(signature),
+      details: `does not verify for sighash ${hex.encode(sighash)} and taproot output key ${hex.encode(outputKey)}`,
+    });
+  }
+  return [signature.slice()];
+}
+
+/** Double SHA-256, reversed, as hex: how txids and wtxids are displayed. */
+function displayHash(bytes: Uint8Array): string {
+  return hex.encode(sha256(sha256(bytes)).reverse());
+}
+
+/**
+ * Attaches one IC signature per input and returns the signed transaction.
+ * For each input, in order:
+ *   1. the public key must own it: the input's scriptPubKey must be the P2WPKH script of the
+ *      ECDSA key, or the P2TR script of the BIP86-tweaked BIP340 key;
+ *   2. its sighash is recomputed from `transaction` (BIP143 or BIP341, as `getSighashes`);
+ *   3. the signature is verified and turned into the witness (`p2wpkhWitness`,
+ *      `p2trKeyPathWitness`).
+ *
+ * @throws {SignatureCountError} unless there is exactly one signature per input.
+ * @throws {InsufficientFundsError} when the outputs exceed the inputs.
+ * @throws {UnsupportedInputError} for an input that is neither P2WPKH nor P2TR.
+ * @throws {InvalidPublicKeyError}
+ * @throws {InputKeyMismatchError} when a key does not own its input.
+ * @throws {InvalidSignatureError} when a signature is malformed or does not verify.
+ *
+ * @example
+ * const sighashes = getSighashes(transaction);
+ * // ...ask the IC to sign each sighash...
+ * const { hex, txid } = finalizeTransaction({ transaction, signatures: [{ signature, publicKey }] });
+ */
+export function finalizeTransaction({ transaction, signatures }: {
+  transaction: UnsignedTransaction;
+  signatures: readonly InputSignature[];
+}): SignedTransaction {
+  if (!Array.isArray(signatures) || signatures.length !== transaction.inputs.length) {
+    throw new SignatureCountError({
+      expected: transaction.inputs.length,
+      actual: Array.isArray(signatures) ? signatures.length : 0,
+    });
+  }
+  // A transaction spending less than it pays is invalid whatever its signatures.
+  const inputTotal = transaction.inputs.reduce((sum, input) => sum + input.value, 0n);
+  const outputTotal = transaction.outputs.reduce((sum, output) => sum + output.value, 0n);
+  if (inputTotal < outputTotal) {
+    throw new InsufficientFundsError({ required: outputTotal, available: inputTotal });
+  }
+  const tx = toScureTransaction(transaction);
+  transaction.inputs.forEach((input, index) => {
+    const { signature, publicKey } = signatures[index];
+    const type = inputTypeOf(input.scriptPubKey);
+    if (type === undefined) {
+      throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
+    }
+    assertCompressedPublicKey(publicKey);
+    const ownScript = type === 'p2wpkh'
+      ? p2wpkh(publicKey).script
+      : OutScript.encode({ type: 'tr', pubkey: taprootOutputKey(publicKey) });
+    if (hex.encode(ownScript) !== hex.encode(input.scriptPubKey)) {
+      throw new InputKeyMismatchError({
+        index,
+        publicKey: hex.encode(publicKey),
+        details: `the input pays to ${hex.encode(input.scriptPubKey)}, the key's ${type.toUpperCase()} script is ${hex.encode(ownScript)}`,
+      });
+    }
+    const sighash = sighashOf({ tx, transaction, index });
+    const witness = type === 'p2wpkh'
+      ? p2wpkhWitness({ signature, publicKey, sighash, index })
+      : p2trKeyPathWitness({ signature, publicKey, sighash, index });
+    tx.updateInput(index, { finalScriptWitness: witness });
+  });
+  const bytes = tx.extract();
+  return {
+    bytes,
+    hex: hex.encode(bytes),
+    txid: tx.id,
+    wtxid: displayHash(bytes),
+    weight: tx.weight,
+    vsize: tx.vsize,
+  };
+}

@@ -1,0 +1,493 @@
+/**
+ * Unsigned Bitcoin transactions: coin selection with change, dust and fee checks, virtual-size
+ * and fee estimation, and the sighashes the IC must sign (BIP143 for P2WPKH inputs, BIP341 key
+ * path for P2TR inputs). Serialization and the sighash digests are @scure/btc-signer's.
+ */
+import { OutScript, SigHash, Transaction } from '@scure/btc-signer';
+import { hex } from '@scure/base';
+import { parseAddress, assertNetwork, type AddressType, type BitcoinNetwork } from './address.ts';
+import { assertSatoshis, MAX_MONEY } from './amount.ts';
+import {
+  DustOutputError,
+  InsufficientFundsError,
+  InvalidAddressError,
+  InvalidAmountError,
+  InvalidFeeRateError,
+  InvalidInputIndexError,
+  InvalidNetworkError,
+  InvalidUtxoError,
+  NoOutputsError,
+  TooManyInputsError,
+  UnsupportedAddressError,
+  UnsupportedInputError,
+  WrongNetworkError,
+} from './errors.ts';
+
+/** Version 2 (BIP68), the version Bitcoin Core's wallet creates. */
+export const TX_VERSION = 2;
+
+/**
+ * nSequence of every input: 0xfffffffd signals opt-in replace-by-fee (BIP125: any input with
+ * nSequence < 0xfffffffe), so a transaction stuck at a low fee can be replaced, and keeps
+ * nLockTime (0 here) enforced.
+ */
+export const RBF_SEQUENCE = 0xfffffffd;
+
+/**
+ * The most inputs one transaction may spend. Each input costs one threshold signature (about
+ * 26 billion cycles with the IC's `key_1`) and one inter-canister call, so 100 inputs already
+ * cost about 2.6 trillion cycles; the resulting transaction (at most 100 × 68 vbytes plus
+ * outputs) stays far below Bitcoin Core's 100,000-vbyte standardness limit.
+ */
+export const MAX_INPUTS = 100;
+
+/**
+ * Bitcoin Core's dust thresholds (policy.cpp `GetDustThreshold`, at the default dust relay fee
+ * of 3 sat/vbyte): 3 × (output size + size of the input that would spend it).
+ *   P2PKH:  3 × (34 + 148)           = 546
+ *   P2SH:   3 × (32 + 148)           = 540
+ *   P2WPKH: 3 × (31 + 67)            = 294   (segwit input: 32+4+1+4 + 107/4 = 67 vbytes)
+ *   P2WSH:  3 × (43 + 67)            = 330
+ *   P2TR:   3 × (43 + 67)            = 330
+ * An output below its threshold is non-standard: nodes would not relay the transaction.
+ */
+export const DUST_THRESHOLDS: Readonly<Record<AddressType, bigint>> = {
+  p2pkh: 546n,
+  p2sh: 540n,
+  p2wpkh: 294n,
+  p2wsh: 330n,
+  p2tr: 330n,
+};
+
+/**
+ * The highest fee rate accepted: Bitcoin Core's default `maxfeerate` for
+ * `sendrawtransaction` (0.10 BTC/kvB = 10,000 sat/vbyte). Anything above is almost surely a
+ * unit mistake (e.g. millisatoshi passed as satoshi).
+ */
+export const MAX_FEE_RATE_SAT_PER_VBYTE = 10_000n;
+
+/** The input types this module can sign. */
+export type InputType = 'p2wpkh' | 'p2tr';
+
+/** An unspent output, as `bitcoin_get_utxos` reports it, with the script (or address) it pays. */
+export type Utxo = {
+  /** Transaction id, hex in display order (the reverse of the IC's `outpoint.txid` bytes). */
+  txid: string;
+  vout: number;
+  /** Satoshis. */
+  value: bigint;
+} & ({ scriptPubKey: Uint8Array; address?: undefined } | { address: string; scriptPubKey?: undefined });
+
+/** A payment: `value` satoshis to `address`. */
+export type Payment = { address: string; value: bigint };
+
+/**
+ * A fee rate, either in satoshi per vbyte, or in millisatoshi per vbyte as the IC's
+ * `bitcoin_get_current_fee_percentiles` returns it (1 sat/vbyte = 1000 millisat/vbyte). The
+ * Candid type is named `MillisatoshiPerByte`, but the Bitcoin canister computes each value as
+ * 1000 × fee / vsize (dfinity/bitcoin-canister, canister/src/api/fee_percentiles.rs): per vbyte.
+ */
+export type FeeRate = { satPerVbyte: bigint } | { millisatPerVbyte: bigint };
+
+export type TxInput = {
+  /** Hex, display order. */
+  txid: string;
+  vout: number;
+  sequence: number;
+  /** Value of the spent output, in satoshis (committed to by both sighash algorithms). */
+  value: bigint;
+  /** Script of the spent output. */
+  scriptPubKey: Uint8Array;
+};
+
+export type TxOutput = { scriptPubKey: Uint8Array; value: bigint };
+
+/** A transaction before signing, with what the sighashes need to know about the spent outputs. */
+export type UnsignedTransaction = {
+  version: number;
+  lockTime: number;
+  inputs: readonly TxInput[];
+  outputs: readonly TxOutput[];
+};
+
+export type BuiltTransaction = {
+  transaction: UnsignedTransaction;
+  /** Inputs minus outputs, in satoshis (includes any change too small to keep). */
+  fee: bigint;
+  /** Estimated virtual size once signed (72-byte ECDSA signatures: the worst case). */
+  vsize: number;
+  /** Index of the change output, or undefined when the change was below dust. */
+  changeIndex: number | undefined;
+};
+
+export type EstimateFeeErrorType = InvalidFeeRateError;
+export type BuildTransactionErrorType =
+  | InvalidNetworkError
+  | InvalidFeeRateError
+  | NoOutputsError
+  | InvalidAmountError
+  | InvalidAddressError
+  | WrongNetworkError
+  | UnsupportedAddressError
+  | DustOutputError
+  | InvalidUtxoError
+  | InsufficientFundsError
+  | TooManyInputsError;
+export type GetSighashErrorType = InvalidInputIndexError | UnsupportedInputError;
+
+/** The type of input that spends `scriptPubKey`, if this module can sign it. */
+export function inputTypeOf(scriptPubKey: Uint8Array): InputType | undefined {
+  // OP_0 <20 bytes>
+  if (scriptPubKey.length === 22 && scriptPubKey[0] === 0x00 && scriptPubKey[1] === 0x14) return 'p2wpkh';
+  // OP_1 <32 bytes>
+  if (scriptPubKey.length === 34 && scriptPubKey[0] === 0x51 && scriptPubKey[1] === 0x20) return 'p2tr';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Size and fee
+// ---------------------------------------------------------------------------------------------
+
+/** Bytes of a CompactSize (varint) encoding `n`. */
+function compactSizeLength(n: number): number {
+  return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
+}
+
+/**
+ * Weight units (BIP141: 4 per non-witness byte, 1 per witness byte) of one signed input.
+ * Non-witness part, both types: txid 32 + vout 4 + empty scriptSig 1 + nSequence 4 = 41 bytes.
+ * P2WPKH witness: item count 1, then 1 + 72 for the signature and 1 + 33 for the key. 72 is the
+ *   worst case: a DER signature is 0x30 len 0x02 len(r) r 0x02 len(s) s, with r at most 33
+ *   bytes (a 0x00 is prepended when its top bit is set) and s at most 32 (low-S makes s < n/2,
+ *   so its top bit is clear): 6 + 33 + 32 = 71, plus the sighash byte. About half the
+ *   signatures are shorter (r needs no 0x00), so the real size is at most the estimate and
+ *   the fee rate paid at least the one asked for.
+ * P2TR key-path witness: item count 1, then 1 + 64 (SIGHASH_DEFAULT adds no sighash byte).
+ */
+const INPUT_WEIGHT: Readonly<Record<InputType, number>> = {
+  p2wpkh: 4 * 41 + (1 + 1 + 72 + 1 + 33), // 272 WU = 68 vbytes
+  p2tr: 4 * 41 + (1 + 1 + 64), // 230 WU = 57.5 vbytes
+};
+
+function transactionWeight({ inputCount, inputsWeight, outputScripts }: {
+  inputCount: number;
+  inputsWeight: number;
+  outputScripts: readonly Uint8Array[];
+}): number {
+  // version 4 + input count + output count + nLockTime 4, all non-witness.
+  let nonWitnessBytes = 4 + compactSizeLength(inputCount) + compactSizeLength(outputScripts.length) + 4;
+  for (const script of outputScripts) {
+    nonWitnessBytes += 8 + compactSizeLength(script.length) + script.length;
+  }
+  // The segwit marker and flag bytes (0x00 0x01) are witness data: 2 WU.
+  return 4 * nonWitnessBytes + 2 + inputsWeight;
+}
+
+/**
+ * Virtual size of the signed transaction spending `inputTypes` to `outputScripts`:
+ * ceil(weight / 4). Exact when every ECDSA signature is 72 bytes with its sighash byte
+ * (the worst case, see INPUT_WEIGHT); otherwise an upper bound, the real weight being 1 WU
+ * smaller per byte a signature is shorter.
+ *
+ * @example
+ * estimateVsize({ inputTypes: ['p2wpkh'], outputScripts: [p2wpkhScript, p2wpkhScript] }); // 141
+ */
+export function estimateVsize({ inputTypes, outputScripts }: {
+  inputTypes: readonly InputType[];
+  outputScripts: readonly Uint8Array[];
+}): number {
+  let inputsWeight = 0;
+  for (const type of inputTypes) inputsWeight += INPUT_WEIGHT[type];
+  const weight = transactionWeight({ inputCount: inputTypes.length, inputsWeight, outputScripts });
+  return Math.ceil(weight / 4);
+}
+
+/** The fee rate in millisatoshi per vbyte, validated. */
+function millisatPerVbyte(feeRate: FeeRate): bigint {
+  if (typeof feeRate !== 'object' || feeRate === null) {
+    throw new InvalidFeeRateError(String(feeRate), 'expected { satPerVbyte } or { millisatPerVbyte }');
+  }
+  const isSat = 'satPerVbyte' in feeRate;
+  if (isSat === ('millisatPerVbyte' in feeRate)) {
+    throw new InvalidFeeRateError(JSON.stringify(Object.keys(feeRate)), 'give exactly one of satPerVbyte or millisatPerVbyte');
+  }
+  const value: unknown = isSat ? feeRate.satPerVbyte : (feeRate as { millisatPerVbyte?: unknown }).millisatPerVbyte;
+  const unit = isSat ? 'sat/vbyte' : 'millisat/vbyte';
+  if (typeof value !== 'bigint') {
+    throw new InvalidFeeRateError(`${String(value)} ${unit}`, 'expected a bigint');
+  }
+  const millisat = isSat ? value * 1000n : value;
+  if (millisat <= 0n) {
+    throw new InvalidFeeRateError(`${value} ${unit}`, 'must be positive');
+  }
+  if (millisat > MAX_FEE_RATE_SAT_PER_VBYTE * 1000n) {
+    throw new InvalidFeeRateError(`${value} ${unit}`, `exceeds ${MAX_FEE_RATE_SAT_PER_VBYTE} sat/vbyte`);
+  }
+  return millisat;
+}
+
+/**
+ * The fee for `vsize` vbytes at `feeRate`, rounded up to a whole satoshi.
+ *
+ * @throws {InvalidFeeRateError} unless the rate is a bigint in (0, 10,000] sat/vbyte.
+ *
+ * @example
+ * estimateFee({ vsize: 141, feeRate: { satPerVbyte: 2n } }); // 282n
+ * estimateFee({ vsize: 141, feeRate: { millisatPerVbyte: 1500n } }); // 212n (211.5 rounded up)
+ */
+export function estimateFee({ vsize, feeRate }: { vsize: number; feeRate: FeeRate }): bigint {
+  const rate = millisatPerVbyte(feeRate);
+  return (BigInt(vsize) * rate + 999n) / 1000n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
+// ---------------------------------------------------------------------------------------------
+
+type SpendableUtxo = TxInput & { type: InputType };
+
+const TXID_PATTERN = /^[0-9a-fA-F]{64}$/;
+
+function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: BitcoinNetwork }): SpendableUtxo[] {
+  if (!Array.isArray(utxos)) {
+    throw new InvalidUtxoError(String(utxos), 'expected an array of UTXOs');
+  }
+  const seen = new Set<string>();
+  return utxos.map((utxo) => {
+    const outpoint = `${String(utxo?.txid)}:${String(utxo?.vout)}`;
+    if (typeof utxo?.txid !== 'string' || !TXID_PATTERN.test(utxo.txid)) {
+      throw new InvalidUtxoError(outpoint, 'txid must be 64 hex characters');
+    }
+    if (!Number.isInteger(utxo.vout) || utxo.vout < 0 || utxo.vout > 0xffffffff) {
+      throw new InvalidUtxoError(outpoint, 'vout must be an integer in 0..4294967295');
+    }
+    assertSatoshis({ value: utxo.value, name: `value of UTXO ${outpoint}` });
+    const txid = utxo.txid.toLowerCase();
+    const key = `${txid}:${utxo.vout}`;
+    if (seen.has(key)) throw new InvalidUtxoError(outpoint, 'duplicate outpoint');
+    seen.add(key);
+    let scriptPubKey: Uint8Array;
+    if (utxo.scriptPubKey instanceof Uint8Array && utxo.address === undefined) {
+      scriptPubKey = utxo.scriptPubKey;
+    } else if (typeof utxo.address === 'string' && utxo.scriptPubKey === undefined) {
+      scriptPubKey = parseAddress({ address: utxo.address, network }).scriptPubKey;
+    } else {
+      throw new InvalidUtxoError(outpoint, 'give exactly one of scriptPubKey (bytes) or address');
+    }
+    const type = inputTypeOf(scriptPubKey);
+    if (type === undefined) {
+      throw new InvalidUtxoError(outpoint, `scriptPubKey ${hex.encode(scriptPubKey)} is neither P2WPKH nor P2TR`);
+    }
+    return { txid, vout: utxo.vout, sequence: RBF_SEQUENCE, value: utxo.value, scriptPubKey: scriptPubKey.slice(), type };
+  });
+}
+
+function validatePayments({ outputs, network }: { outputs: readonly Payment[]; network: BitcoinNetwork }): TxOutput[] {
+  if (!Array.isArray(outputs) || outputs.length === 0) throw new NoOutputsError();
+  let total = 0n;
+  const result = outputs.map(({ address, value }) => {
+    const { type, scriptPubKey } = parseAddress({ address, network });
+    assertSatoshis({ value, name: `output to ${address}` });
+    if (value < DUST_THRESHOLDS[type]) {
+      throw new DustOutputError({ address, value, threshold: DUST_THRESHOLDS[type] });
+    }
+    total += value;
+    return { scriptPubKey, value };
+  });
+  if (total > MAX_MONEY) {
+    throw new InvalidAmountError(total.toString(), 'the outputs together exceed 21,000,000 BTC');
+  }
+  return result;
+}
+
+/**
+ * Builds an unsigned transaction paying `outputs` from `utxos` (P2WPKH and/or P2TR), with any
+ * change to `changeAddress`, at `feeRate`.
+ *
+ * Coin selection is largest-first accumulation, which spends the fewest inputs: UTXOs are
+ * sorted by value (descending; ties by txid then vout, for determinism) and added one by one
+ * until they pay the outputs plus the fee of the transaction as it stands:
+ *   - with a change output, if the change would be at least the change address's dust
+ *     threshold;
+ *   - otherwise without change, the remainder (below dust plus the change output's own fee)
+ *     going to the miners.
+ * Inputs appear in selection order, every one with nSequence 0xfffffffd (RBF); outputs in the
+ * given order, change last. Version 2, nLockTime 0.
+ *
+ * @throws {NoOutputsError} when `outputs` is empty.
+ * @throws {InvalidAddressError | WrongNetworkError | UnsupportedAddressError} for a bad output
+ *   or change address.
+ * @throws {InvalidAmountError} for an output value that is not a bigint in 0..21e6 BTC, or
+ *   outputs summing above that.
+ * @throws {DustOutputError} for an output below its type's dust threshold.
+ * @throws {InvalidUtxoError} for a malformed or duplicate UTXO or one that is not P2WPKH/P2TR.
+ * @throws {InvalidFeeRateError}
+ * @throws {InsufficientFundsError} when even all UTXOs cannot pay outputs and fee.
+ * @throws {TooManyInputsError} when paying would take more than MAX_INPUTS inputs.
+ *
+ * @example
+ * const { transaction, fee, vsize } = buildTransaction({
+ *   network: 'mainnet',
+ *   utxos: [{ txid: 'ab…', vout: 0, value: 100_000n, address: 'bc1q…' }],
+ *   outputs: [{ address: 'bc1p…', value: 50_000n }],
+ *   changeAddress: 'bc1q…',
+ *   feeRate: { millisatPerVbyte: 2_000n },
+ * });
+ */
+export function buildTransaction({ network, utxos, outputs, changeAddress, feeRate }: {
+  network: BitcoinNetwork;
+  utxos: readonly Utxo[];
+  outputs: readonly Payment[];
+  changeAddress: string;
+  feeRate: FeeRate;
+}): BuiltTransaction {
+  assertNetwork(network);
+  millisatPerVbyte(feeRate); // validate before anything else
+  const payments = validatePayments({ outputs, network });
+  const change = parseAddress({ address: changeAddress, network });
+  const changeDust = DUST_THRESHOLDS[change.type];
+  const spendable = validateUtxos({ utxos, network });
+
+  const sorted = [...spendable].sort((a, b) =>
+    a.value !== b.value ? (a.value > b.value ? -1 : 1) : a.txid !== b.txid ? (a.txid < b.txid ? -1 : 1) : a.vout - b.vout,
+  );
+  const target = payments.reduce((sum, output) => sum + output.value, 0n);
+  const paymentScripts = payments.map((output) => output.scriptPubKey);
+  const withChangeScripts = [...paymentScripts, change.scriptPubKey];
+
+  let selectedValue = 0n;
+  let inputsWeight = 0;
+  for (let count = 1; count <= sorted.length; count++) {
+    const utxo = sorted[count - 1];
+    selectedValue += utxo.value;
+    inputsWeight += INPUT_WEIGHT[utxo.type];
+    const sizeOf = (outputScripts: readonly Uint8Array[]) =>
+      Math.ceil(transactionWeight({ inputCount: count, inputsWeight, outputScripts }) / 4);
+
+    const vsizeWithChange = sizeOf(withChangeScripts);
+    const changeValue = selectedValue - target - estimateFee({ vsize: vsizeWithChange, feeRate });
+    const vsizeWithoutChange = sizeOf(paymentScripts);
+    const feeWithoutChange = estimateFee({ vsize: vsizeWithoutChange, feeRate });
+    const withChange = changeValue >= changeDust;
+    if (!withChange && selectedValue < target + feeWithoutChange) continue;
+
+    if (count > MAX_INPUTS) throw new TooManyInputsError({ count, max: MAX_INPUTS });
+    const txOutputs: TxOutput[] = withChange
+      ? [...payments, { scriptPubKey: change.scriptPubKey, value: changeValue }]
+      : payments;
+    const inputs: TxInput[] = sorted
+      .slice(0, count)
+      .map(({ txid, vout, sequence, value, scriptPubKey }) => ({ txid, vout, sequence, value, scriptPubKey }));
+    return {
+      transaction: { version: TX_VERSION, lockTime: 0, inputs, outputs: txOutputs },
+      fee: selectedValue - txOutputs.reduce((sum, output) => sum + output.value, 0n),
+      vsize: withChange ? vsizeWithChange : vsizeWithoutChange,
+      changeIndex: withChange ? payments.length : undefined,
+    };
+  }
+  const available = selectedValue;
+  const feeSpendingAll = estimateFee({
+    vsize: Math.ceil(transactionWeight({ inputCount: sorted.length, inputsWeight, outputScripts: paymentScripts }) / 4),
+    feeRate,
+  });
+  throw new InsufficientFundsError({ required: target + feeSpendingAll, available });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serialization and sighashes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The transaction as a @scure/btc-signer `Transaction`, used only to serialize and hash it.
+ * Policy checks were done when the transaction was built; scure's own policy checks are off
+ * so that any well-formed transaction (e.g. the BIP341 test vector, whose outputs are not
+ * standard scripts) hashes exactly as consensus defines.
+ */
+export function toScureTransaction(transaction: UnsignedTransaction): Transaction {
+  const tx = new Transaction({
+    version: transaction.version,
+    lockTime: transaction.lockTime,
+    allowUnknownInputs: true,
+    allowUnknownOutputs: true,
+    disableScriptCheck: true,
+  });
+  for (const input of transaction.inputs) {
+    tx.addInput({
+      txid: input.txid,
+      index: input.vout,
+      sequence: input.sequence,
+      witnessUtxo: { script: input.scriptPubKey, amount: input.value },
+    });
+  }
+  for (const output of transaction.outputs) {
+    tx.addOutput({ script: output.scriptPubKey, amount: output.value });
+  }
+  return tx;
+}
+
+/**
+ * The transaction serialized without witnesses: the bytes whose double SHA-256, reversed, is
+ * the txid (the same before and after signing, since segwit signatures live in the witness).
+ */
+export function serializeTransaction(transaction: UnsignedTransaction): Uint8Array {
+  return toScureTransaction(transaction).unsignedTx;
+}
+
+/** Sighash of input `index` of `tx` (the scure view of `transaction`). */
+export function sighashOf({ tx, transaction, index }: {
+  tx: Transaction;
+  transaction: UnsignedTransaction;
+  index: number;
+}): Uint8Array {
+  if (!Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
+    throw new InvalidInputIndexError({ index, count: transaction.inputs.length });
+  }
+  const input = transaction.inputs[index];
+  const type = inputTypeOf(input.scriptPubKey);
+  if (type === 'p2wpkh') {
+    // BIP143, SIGHASH_ALL: double-SHA256 of
+    //   nVersion | hashPrevouts (all outpoints) | hashSequence (all nSequence) |
+    //   this outpoint | scriptCode | value of the spent output | this nSequence |
+    //   hashOutputs (all outputs) | nLockTime | sighash type (0x01, 4 bytes LE).
+    // For P2WPKH the scriptCode is the P2PKH script of the same key hash:
+    //   OP_DUP OP_HASH160 <20-byte hash> OP_EQUALVERIFY OP_CHECKSIG.
+    const scriptCode = OutScript.encode({ type: 'pkh', hash: input.scriptPubKey.subarray(2) });
+    return tx.preimageWitnessV0(index, scriptCode, SigHash.ALL, input.value);
+  }
+  if (type === 'p2tr') {
+    // BIP341 key path, SIGHASH_DEFAULT (0x00, same coverage as ALL, no sighash byte in the
+    // signature): hash_TapSighash(0x00 | hash_type | nVersion | nLockTime | sha_prevouts |
+    //   sha_amounts | sha_scriptpubkeys | sha_sequences | sha_outputs | spend_type 0 |
+    //   input_index). Unlike BIP143 it commits to the amounts and scripts of ALL spent
+    //   outputs, which is why every input carries its value and scriptPubKey.
+    return tx.preimageWitnessV1(
+      index,
+      transaction.inputs.map((each) => each.scriptPubKey),
+      SigHash.DEFAULT,
+      transaction.inputs.map((each) => each.value),
+    );
+  }
+  throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
+}
+
+/**
+ * The 32-byte message to sign for input `index`: the BIP143 SIGHASH_ALL digest for a P2WPKH
+ * input (sign with `sign_with_ecdsa`), the BIP341 SIGHASH_DEFAULT key-path digest for a P2TR
+ * input (sign with `sign_with_schnorr`, bip340secp256k1, `aux = bip341 { merkle_root_hash = empty }`).
+ *
+ * @throws {InvalidInputIndexError}
+ * @throws {UnsupportedInputError} when the input is neither P2WPKH nor P2TR.
+ */
+export function getSighash({ transaction, index }: { transaction: UnsignedTransaction; index: number }): Uint8Array {
+  return sighashOf({ tx: toScureTransaction(transaction), transaction, index });
+}
+
+/**
+ * The messages to sign, one per input, in input order (see `getSighash`).
+ *
+ * @throws {UnsupportedInputError}
+ */
+export function getSighashes(transaction: UnsignedTransaction): Uint8Array[] {
+  const tx = toScureTransaction(transaction);
+  return transaction.inputs.map((_, index) => sighashOf({ tx, transaction, index }));
+}
