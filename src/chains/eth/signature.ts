@@ -31,8 +31,8 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  * 1. parses r and s (both must be in 1..n-1);
  * 2. replaces a high s by n - s (EIP-2; the IC does not promise low s). Negating s mirrors
  *    the nonce point R, so the parity flips; step 3 finds the new one;
- * 3. recovers the public key with yParity 0 and 1 and keeps the one that gives `publicKey`;
- * 4. checks the result with an independent ECDSA verification before returning it.
+ * 3. recovers the public key with yParity 0 and 1 and keeps the one that gives `publicKey`
+ *    (which also proves the signature valid for `hash` and `publicKey`).
  *
  * @param hash - the 32-byte message hash that was signed (e.g. {@link hashPersonalMessage}'s
  *   output or a transaction's signing hash).
@@ -82,12 +82,9 @@ export function toRecoverableSignature({
       // No point R with this parity and x = r: try the other parity.
       continue;
     }
-    if (bytesEqual(recovered, expected)) {
-      if (!secp256k1.verify(lowS.toBytes('compact'), hash, expected, { prehash: false, lowS: true })) {
-        throw new InvalidSignatureError(signatureHex, 'recovered key matched but verification failed');
-      }
-      return { r, s, yParity };
-    }
+    // Recovering exactly the expected key is itself the verification: with
+    // Q = r⁻¹(s·R − e·G), verify's s⁻¹(e·G + r·Q) = R, whose x is r.
+    if (bytesEqual(recovered, expected)) return { r, s, yParity };
   }
   throw new InvalidSignatureError(
     signatureHex,
