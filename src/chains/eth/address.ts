@@ -85,7 +85,10 @@ export function parseAddress(input: string): Address {
   return checksummed;
 }
 
-/** Whether `input` passes {@link parseAddress}. */
+/**
+ * Whether `input` passes {@link parseAddress}.
+ * @example isAddress('0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'); // false (checksum typo)
+ */
 export function isAddress(input: string): boolean {
   try {
     parseAddress(input);

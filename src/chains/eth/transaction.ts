@@ -168,7 +168,10 @@ export function serializeSignedTransaction({
   );
 }
 
-/** The transaction hash (what explorers show): keccak256 of the signed raw transaction. */
+/**
+ * The transaction hash (what explorers show): keccak256 of the signed raw transaction.
+ * @example transactionHash(serializeSignedTransaction({ transaction, signature })); // '0x32fc…96a4'
+ */
 export function transactionHash(rawTransaction: Uint8Array): Hex {
   return bytesToHex(keccak_256(rawTransaction));
 }

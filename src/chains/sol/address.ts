@@ -84,7 +84,10 @@ export function parseAddress(input: string): Address {
   return input as Address;
 }
 
-/** Whether `input` passes {@link parseAddress}. */
+/**
+ * Whether `input` passes {@link parseAddress}.
+ * @example isAddress('0x70997970C51812dc3A010C7d01b50e0d17dc79C8'); // false
+ */
 export function isAddress(input: string): boolean {
   try {
     parseAddress(input);
@@ -95,7 +98,11 @@ export function isAddress(input: string): boolean {
   }
 }
 
-/** The 32 bytes behind an address. @throws {InvalidAddressError} */
+/**
+ * The 32 bytes behind an address.
+ * @throws {InvalidAddressError}
+ * @example addressToBytes('11111111111111111111111111111111'); // 32 zero bytes
+ */
 export function addressToBytes(address: string): Uint8Array {
   return base58.decode(parseAddress(address));
 }

@@ -298,18 +298,24 @@ describe('compileTransactionMessage', () => {
     );
   });
 
-  test('refuses a message that would not fit in 1232 bytes', () => {
+  test('refuses a message that would not fit in 1232 bytes once signed', () => {
     const source = createNoopSigner(FROM);
-    const instructions = Array.from({ length: 30 }, (_, i) =>
-      getTransferSolInstruction({
-        source,
-        destination: publicKeyToAddress(ed25519.getPublicKey(new Uint8Array(32).fill(i + 10))),
-        amount: 1n,
-      }),
-    );
+    const transfers = (count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        getTransferSolInstruction({
+          source,
+          destination: publicKeyToAddress(ed25519.getPublicKey(new Uint8Array(32).fill(i + 10))),
+          amount: 1n,
+        }),
+      );
+    // Each transfer adds a 32-byte account and a 17-byte instruction: 21 fit (1130 + 65), 22 do not.
+    assert.equal(compileTransactionMessage({ feePayer: FROM, recentBlockhash: BLOCKHASH, instructions: transfers(21) }).length, 1130);
     assert.throws(
-      () => compileTransactionMessage({ feePayer: FROM, recentBlockhash: BLOCKHASH, instructions }),
-      (error: unknown) => error instanceof InvalidTransactionError && error.field === 'instructions',
+      () => compileTransactionMessage({ feePayer: FROM, recentBlockhash: BLOCKHASH, instructions: transfers(22) }),
+      (error: unknown) =>
+        error instanceof InvalidTransactionError &&
+        error.field === 'instructions' &&
+        error.details === 'signed transaction would be 1244 bytes, the limit is 1232',
     );
   });
 });

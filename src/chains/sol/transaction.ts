@@ -57,6 +57,13 @@ function checkAmount({ field, value }: { field: string; value: unknown }): bigin
  *   for about 150 blocks after it.
  * @throws {InvalidTransactionError} for a bad fee payer or blockhash, more than one signer,
  *   too many accounts, or a transaction that would exceed 1232 bytes once signed.
+ *
+ * @example
+ * compileTransactionMessage({
+ *   feePayer: from,
+ *   recentBlockhash,
+ *   instructions: [getTransferSolInstruction({ source: createNoopSigner(from), destination: to, amount: 1n })],
+ * });
  */
 export function compileTransactionMessage({
   feePayer,
