@@ -8,7 +8,9 @@
 // advances by one and a new blockhash is issued. A blockhash issued at block
 // height h is valid while the block height is at most h + 150
 // (MAX_PROCESSING_AGE), i.e. for the next 150 landed transactions, and that is
-// its `lastValidBlockHeight`. Landed transactions are final at once.
+// its `lastValidBlockHeight`; a simulation (and so preflight) accepts it for 6
+// blocks less, as agave does to leave time for forwarding to the leader.
+// Landed transactions are final at once.
 
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -26,11 +28,16 @@ import {
 } from './encoding.ts';
 import type { Json } from './json.ts';
 import { isTokenProgram, parseMint, parseTokenAccount, uiTokenAmount } from './token.ts';
-import { transactionErrorFromLiteSvm, type TransactionErrorJson } from './transaction-error.ts';
+import { chargesFee, transactionErrorFromLiteSvm, type TransactionErrorJson } from './transaction-error.ts';
 import { decodeTransaction, type Message, type WireTransaction } from './wire.ts';
 
 /** Blocks a blockhash stays valid for (solana-clock MAX_PROCESSING_AGE). */
 export const MAX_PROCESSING_AGE = 150n;
+/**
+ * Age a simulation accepts: MAX_PROCESSING_AGE - MAX_TRANSACTION_FORWARDING_DELAY
+ * (agave runtime Bank::simulate_transaction_unchecked).
+ */
+export const MAX_SIMULATION_AGE = MAX_PROCESSING_AGE - 6n;
 /** Blockhashes remembered at most (MAX_RECENT_BLOCKHASHES). */
 const MAX_RECENT_BLOCKHASHES = 300;
 /** Lamports the faucet starts with: 10^9 SOL. */
@@ -65,6 +72,13 @@ export interface ExecutionOutcome {
 export interface Simulation extends ExecutionOutcome {
   /** Accounts as the transaction would leave them (only when it succeeds). */
   postAccounts: Map<string, AccountState>;
+  loaded: LoadedAddresses;
+  /** The fee it would be charged; null when it would be dropped instead. */
+  fee: bigint | null;
+  preBalances: bigint[];
+  postBalances: bigint[];
+  preTokenBalances: Json[];
+  postTokenBalances: Json[];
 }
 
 export interface LandedTransaction {
@@ -101,6 +115,7 @@ export class SolanaChain {
   readonly featureSetId: number;
   #slot = 0n;
   #unixTimestamp = 0n;
+  /** Recent blockhashes and the block height each was issued at. */
   readonly #blockhashes = new Map<string, bigint>();
   readonly #landed = new Map<string, LandedTransaction>();
   readonly #faucetPublicKey: Uint8Array;
@@ -140,12 +155,13 @@ export class SolanaChain {
 
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: bigint } {
     const blockhash = this.svm.latestBlockhash();
-    return { blockhash, lastValidBlockHeight: this.#blockhashes.get(blockhash) as bigint };
+    return { blockhash, lastValidBlockHeight: (this.#blockhashes.get(blockhash) as bigint) + MAX_PROCESSING_AGE };
   }
 
-  isBlockhashValid(blockhash: string): boolean {
-    const lastValid = this.#blockhashes.get(blockhash);
-    return lastValid !== undefined && this.blockHeight <= lastValid;
+  /** Whether `blockhash` was issued at most `maxAge` blocks ago (the runtime's check_age). */
+  isBlockhashValid(blockhash: string, maxAge: bigint = MAX_PROCESSING_AGE): boolean {
+    const issuedAt = this.#blockhashes.get(blockhash);
+    return issuedAt !== undefined && this.blockHeight - issuedAt <= maxAge;
   }
 
   account(address: string): AccountState | undefined {
@@ -240,13 +256,23 @@ export class SolanaChain {
    * preflight and simulateTransaction do. Signatures are not checked here.
    */
   simulate(transaction: WireTransaction): Simulation {
-    const blockhash = toBase58(transaction.message.recentBlockhash);
-    if (!this.isBlockhashValid(blockhash)) return { ...NOT_EXECUTED, err: 'BlockhashNotFound', postAccounts: new Map() };
-    // The status cache: a signature that landed is not run again.
-    if (this.#landed.has(toBase58(transaction.signatures[0] as Uint8Array))) {
-      return { ...NOT_EXECUTED, err: 'AlreadyProcessed', postAccounts: new Map() };
+    const loaded = this.loadAddresses(transaction.message);
+    const keys = this.#accountKeys(transaction, loaded);
+    const preBalances = keys.map((key) => this.balance(key));
+    const preTokenBalances = this.#tokenBalances(keys);
+    const unchanged = { loaded, preBalances, postBalances: preBalances, preTokenBalances, postTokenBalances: preTokenBalances };
+    const notExecuted = (err: TransactionErrorJson): Simulation => ({
+      ...NOT_EXECUTED,
+      ...unchanged,
+      err,
+      fee: null,
+      postAccounts: new Map(),
+    });
+    if (!this.isBlockhashValid(toBase58(transaction.message.recentBlockhash), MAX_SIMULATION_AGE)) {
+      return notExecuted('BlockhashNotFound');
     }
-    const keys = this.#accountKeys(transaction);
+    // The status cache: a signature that landed is not run again.
+    if (this.#landed.has(toBase58(transaction.signatures[0] as Uint8Array))) return notExecuted('AlreadyProcessed');
     this.svm.withSigverify(false);
     let result;
     try {
@@ -254,11 +280,16 @@ export class SolanaChain {
     } finally {
       this.svm.withSigverify(true);
     }
-    const postAccounts = new Map<string, AccountState>();
     if (result instanceof FailedTransactionMetadata) {
       const meta = result.meta();
-      return { ...this.#outcome({ meta, keys, err: transactionErrorFromLiteSvm(result.err()) }), postAccounts };
+      const outcome = this.#outcome({ meta, keys, err: transactionErrorFromLiteSvm(result.err()) });
+      if (!chargesFee(outcome.err)) return { ...notExecuted(outcome.err as TransactionErrorJson), ...outcome, fee: null };
+      // Failed in execution: everything rolls back but the fee payer's fee.
+      const fee = chargedFee(meta);
+      const postBalances = preBalances.map((balance, index) => (index === 0 ? balance - fee : balance));
+      return { ...outcome, ...unchanged, postBalances, fee, postAccounts: new Map() };
     }
+    const postAccounts = new Map<string, AccountState>();
     for (const account of result.postAccounts()) {
       postAccounts.set(account.address, {
         lamports: account.lamports,
@@ -267,7 +298,17 @@ export class SolanaChain {
         executable: account.executable,
       });
     }
-    return { ...this.#outcome({ meta: result.meta(), keys, err: null }), postAccounts };
+    const after = (key: string): AccountState | undefined =>
+      postAccounts.has(key) ? postAccounts.get(key) : this.account(key);
+    const meta = result.meta();
+    return {
+      ...this.#outcome({ meta, keys, err: null }),
+      ...unchanged,
+      postBalances: keys.map((key) => after(key)?.lamports ?? 0n),
+      postTokenBalances: this.#tokenBalances(keys, after),
+      fee: chargedFee(meta),
+      postAccounts,
+    };
   }
 
   /**
@@ -362,13 +403,12 @@ export class SolanaChain {
         }),
       });
     }
-    // Nothing ran (e.g. an unpayable fee): no account was loaded either.
-    const executed = logs.length > 0 || unitsConsumed > 0n;
     return {
       err,
       logs,
       unitsConsumed,
-      loadedAccountsDataSize: executed ? this.#loadedAccountsDataSize(keys) : 0,
+      // Dropped before loading (e.g. an unpayable fee): nothing was loaded.
+      loadedAccountsDataSize: chargesFee(err) ? this.#loadedAccountsDataSize(keys) : 0,
       returnData,
       innerInstructions,
     };
@@ -390,13 +430,15 @@ export class SolanaChain {
     return size;
   }
 
-  #tokenBalances(keys: string[]): Json[] {
+  /** `UiTransactionTokenBalance` of every token account among `keys`, read through `accountAt`. */
+  #tokenBalances(keys: string[], accountAt = (key: string) => this.account(key)): Json[] {
     const balances: Json[] = [];
     for (const [accountIndex, key] of keys.entries()) {
-      const account = this.account(key);
+      const account = accountAt(key);
       if (!account || !isTokenProgram(account.owner)) continue;
       const token = parseTokenAccount({ data: account.data, program: account.owner });
-      const decimals = token ? this.mintDecimals(token.mint) : undefined;
+      const mint = token ? accountAt(token.mint) : undefined;
+      const decimals = mint ? parseMint({ data: mint.data, program: mint.owner })?.decimals : undefined;
       if (!token || decimals === undefined) continue;
       balances.push({
         accountIndex,
@@ -426,7 +468,7 @@ export class SolanaChain {
   }
 
   #registerBlockhash(blockhash: string): void {
-    this.#blockhashes.set(blockhash, this.blockHeight + MAX_PROCESSING_AGE);
+    this.#blockhashes.set(blockhash, this.blockHeight);
     if (this.#blockhashes.size > MAX_RECENT_BLOCKHASHES) {
       const oldest = this.#blockhashes.keys().next().value as string;
       this.#blockhashes.delete(oldest);

@@ -38,6 +38,20 @@ const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 const GENESIS_BLOCKHASH = 'CmpNeggWJ4JaWJeJ8YKN1Zypmk7uvQq3PECGUCAEMbky';
 const TRANSFER_LOGS = ['Program 11111111111111111111111111111111 invoke [1]', 'Program 11111111111111111111111111111111 success'];
 
+// Members of a preflight failure's data that agave 4 leaves null.
+const PREFLIGHT_NULLS = {
+  accounts: null,
+  innerInstructions: null,
+  loadedAddresses: null,
+  postBalances: null,
+  postTokenBalances: null,
+  preBalances: null,
+  preTokenBalances: null,
+  replacementBlockhash: null,
+};
+// What a simulation reports when nothing ran.
+const NOT_EXECUTED = { fee: null, loadedAccountsDataSize: 0, logs: [], returnData: null, unitsConsumed: 0 };
+
 function errorOf(response: Json): Json {
   return (response as { error: Json }).error;
 }
@@ -173,9 +187,14 @@ describe('startSolanaNode', () => {
     const transfer = await signedTransfer({ from: sender, to: RECIPIENT, amount: 7n, blockhash: await latestBlockhash() });
     const forged = Uint8Array.from(transfer.bytes);
     forged[1] = (forged[1] as number) ^ 0x01; // first signature byte
+    // agave 4 (anza-xyz/agave#8185): a preflight failure, no longer error -32003.
     assert.deepEqual(await call('sendTransaction', [toBase64(forged), { encoding: 'base64' }]), {
       jsonrpc: '2.0',
-      error: { code: -32003, message: 'Transaction signature verification failure' },
+      error: {
+        code: -32002,
+        message: 'Transaction simulation failed: Transaction did not pass signature verification',
+        data: { ...PREFLIGHT_NULLS, ...NOT_EXECUTED, err: 'SignatureFailure' },
+      },
       id: 1,
     });
     const forgedSignature = toBase58(forged.subarray(1, 65));
@@ -212,13 +231,12 @@ describe('startSolanaNode', () => {
         code: -32002,
         message: 'Transaction simulation failed: Error processing Instruction 0: custom program error: 0x1',
         data: {
-          accounts: null,
+          ...PREFLIGHT_NULLS,
           ...failure,
-          innerInstructions: null,
+          fee: 5_000,
           // sender and recipient (no data) and the system program, whose data
           // is its name "solana_system_program": 64 bytes each on top of data
           loadedAccountsDataSize: 3 * 64 + 21,
-          replacementBlockhash: null,
           returnData: null,
           unitsConsumed: 150,
         },
@@ -244,15 +262,7 @@ describe('startSolanaNode', () => {
   });
 
   test('rejects an unknown blockhash, an unfunded fee payer and a replay with the preflight error', async () => {
-    const notExecuted = {
-      accounts: null,
-      innerInstructions: null,
-      loadedAccountsDataSize: 0,
-      logs: [],
-      replacementBlockhash: null,
-      returnData: null,
-      unitsConsumed: 0,
-    };
+    const notExecuted = { ...PREFLIGHT_NULLS, ...NOT_EXECUTED };
     const stale = await signedTransfer({ from: sender, to: RECIPIENT, amount: 9n, blockhash: toBase58(new Uint8Array(32).fill(7)) });
     assert.deepEqual(errorOf(await call('sendTransaction', [stale.base64, { encoding: 'base64' }])), {
       code: -32002,
@@ -317,6 +327,7 @@ describe('startSolanaNode', () => {
     const unsigned = Uint8Array.from(transfer.bytes);
     unsigned.fill(0, 1, 65); // what a wallet simulates before asking for a signature
     const recipientBefore = (await balance(RECIPIENT)) as number;
+    const senderBefore = (await balance(SENDER)) as number;
     const simulated = (await result('simulateTransaction', [
       toBase64(unsigned),
       { encoding: 'base64', replaceRecentBlockhash: true, accounts: { addresses: [RECIPIENT], encoding: 'base64' } },
@@ -334,19 +345,38 @@ describe('startSolanaNode', () => {
         },
       ],
       err: null,
+      fee: 5_000,
       innerInstructions: null,
       loadedAccountsDataSize: 3 * 64 + 21,
+      loadedAddresses: { readonly: [], writable: [] },
       logs: TRANSFER_LOGS,
+      postBalances: [senderBefore - 1_000 - 5_000, recipientBefore + 1_000, 1],
+      postTokenBalances: [],
+      preBalances: [senderBefore, recipientBefore, 1],
+      preTokenBalances: [],
       replacementBlockhash: latest.value,
       returnData: null,
       unitsConsumed: 150,
     });
     assert.equal(await balance(RECIPIENT), recipientBefore); // nothing committed
 
-    assert.deepEqual(
-      errorOf(await call('simulateTransaction', [toBase64(unsigned), { encoding: 'base64', sigVerify: true }])),
-      { code: -32003, message: 'Transaction signature verification failure' },
-    );
+    // sigVerify: the bad signature is the simulation's error (agave 4), not an RPC error.
+    const unverified = (await result('simulateTransaction', [
+      toBase64(unsigned),
+      { encoding: 'base64', sigVerify: true, innerInstructions: true, accounts: { addresses: [RECIPIENT] } },
+    ])) as { value: Json };
+    assert.deepEqual(unverified.value, {
+      ...NOT_EXECUTED,
+      accounts: [null],
+      err: 'SignatureFailure',
+      innerInstructions: [],
+      loadedAddresses: { readonly: [], writable: [] },
+      postBalances: null,
+      postTokenBalances: null,
+      preBalances: null,
+      preTokenBalances: null,
+      replacementBlockhash: null,
+    });
     assert.deepEqual(
       errorOf(
         await call('simulateTransaction', [
@@ -539,35 +569,43 @@ describe('startSolanaNode blockhash expiry', () => {
       const sender = await seededSigner(1);
       const url = node.url;
       await rpcResult({ url, method: 'requestAirdrop', params: [SENDER, 1_000_000_000] });
-      // Each landed transaction is one block: 149 more airdrops reach height 150.
-      for (let i = 1; i < 150; i++) assert.ok(node.chain.airdrop({ to: fromBase58(UNFUNDED), lamports: 1_000_000n + BigInt(i) }));
+      // Each landed transaction is one block: 143 more airdrops reach height 144.
+      const airdrops = (count: number): void => {
+        for (let i = 0; i < count; i++) {
+          assert.ok(node.chain.airdrop({ to: fromBase58(UNFUNDED), lamports: 1_000_000n + BigInt(node.chain.slot) }));
+        }
+      };
+      airdrops(143);
+      assert.equal(node.chain.blockHeight, 144n);
+      // Preflight accepts a blockhash up to 144 blocks old (150 minus 6 for forwarding).
+      const inTime = await signedTransfer({ from: sender, to: RECIPIENT, amount: 1_000_000n, blockhash: GENESIS_BLOCKHASH });
+      assert.equal(await rpcResult({ url, method: 'sendTransaction', params: [inTime.base58] }), inTime.signature);
+      assert.equal(node.chain.blockHeight, 145n);
+      const noPreflight = await signedTransfer({ from: sender, to: RECIPIENT, amount: 2_000_000n, blockhash: GENESIS_BLOCKHASH });
+      assert.deepEqual(errorOf(await rpcCall({ url, method: 'sendTransaction', params: [noPreflight.base58] })), {
+        code: -32002,
+        message: 'Transaction simulation failed: Blockhash not found',
+        data: { ...PREFLIGHT_NULLS, ...NOT_EXECUTED, err: 'BlockhashNotFound' },
+      });
+      // ...but a leader takes it until its lastValidBlockHeight, 150.
+      airdrops(5);
       assert.equal(node.chain.blockHeight, 150n);
       assert.deepEqual(await rpcResult({ url, method: 'isBlockhashValid', params: [GENESIS_BLOCKHASH] }), {
         context: { apiVersion: '4.3.0', slot: 150 },
         value: true,
       });
-      const lastChance = await signedTransfer({ from: sender, to: RECIPIENT, amount: 1_000_000n, blockhash: GENESIS_BLOCKHASH });
-      assert.equal(await rpcResult({ url, method: 'sendTransaction', params: [lastChance.base58] }), lastChance.signature);
+      const params = [noPreflight.base58, { skipPreflight: true }];
+      assert.equal(await rpcResult({ url, method: 'sendTransaction', params }), noPreflight.signature);
+      assert.equal((await waitForStatus({ url, signature: noPreflight.signature }) as { slot: Json }).slot, 150);
       assert.equal(node.chain.blockHeight, 151n);
       assert.deepEqual(await rpcResult({ url, method: 'isBlockhashValid', params: [GENESIS_BLOCKHASH] }), {
         context: { apiVersion: '4.3.0', slot: 151 },
         value: false,
       });
-      const late = await signedTransfer({ from: sender, to: RECIPIENT, amount: 2_000_000n, blockhash: GENESIS_BLOCKHASH });
-      assert.deepEqual(errorOf(await rpcCall({ url, method: 'sendTransaction', params: [late.base58] })), {
-        code: -32002,
-        message: 'Transaction simulation failed: Blockhash not found',
-        data: {
-          accounts: null,
-          err: 'BlockhashNotFound',
-          innerInstructions: null,
-          loadedAccountsDataSize: 0,
-          logs: [],
-          replacementBlockhash: null,
-          returnData: null,
-          unitsConsumed: 0,
-        },
-      });
+      const late = await signedTransfer({ from: sender, to: RECIPIENT, amount: 3_000_000n, blockhash: GENESIS_BLOCKHASH });
+      assert.equal(await rpcResult({ url, method: 'sendTransaction', params: [late.base58, { skipPreflight: true }] }), late.signature);
+      assert.equal(node.chain.blockHeight, 151n); // dropped
+      assert.deepEqual(((await rpcResult({ url, method: 'getSignatureStatuses', params: [[late.signature]] })) as { value: Json }).value, [null]);
       assert.deepEqual(await rpcResult({ url, method: 'getEpochInfo' }), {
         absoluteSlot: 151,
         blockHeight: 151,

@@ -16,7 +16,6 @@ import {
   PARSE_ERROR,
   SEND_TRANSACTION_PREFLIGHT_FAILURE,
   SolanaRpcError,
-  TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
   UNSUPPORTED_TRANSACTION_VERSION,
 } from './rpc-error.ts';
 import {
@@ -35,7 +34,13 @@ import {
   unexpected,
   type JsonObject,
 } from './rpc-params.ts';
-import { AddressLoadError, type LandedTransaction, type LoadedAddresses, type SolanaChain } from './solana-chain.ts';
+import {
+  AddressLoadError,
+  type LandedTransaction,
+  type LoadedAddresses,
+  type Simulation,
+  type SolanaChain,
+} from './solana-chain.ts';
 import { isTokenProgram, parseMint, parseTokenAccount, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, uiTokenAmount } from './token.ts';
 import { displayTransactionError } from './transaction-error.ts';
 import {
@@ -202,8 +207,11 @@ function sanitize(chain: SolanaChain, transaction: WireTransaction): LoadedAddre
   return loaded;
 }
 
-function accountEncodingConfig(config: JsonObject | undefined): { encoding: AccountEncoding; dataSlice: DataSlice | undefined } {
-  const encoding = optional(config, 'encoding', (value) => expectVariant(value, ACCOUNT_ENCODINGS)) ?? 'binary';
+function accountEncodingConfig(
+  config: JsonObject | undefined,
+  defaultEncoding: AccountEncoding = 'binary',
+): { encoding: AccountEncoding; dataSlice: DataSlice | undefined } {
+  const encoding = optional(config, 'encoding', (value) => expectVariant(value, ACCOUNT_ENCODINGS)) ?? defaultEncoding;
   const dataSlice = optional(config, 'dataSlice', (value) => {
     const slice = expectOptionalStruct(value, 'UiDataSliceConfig') as JsonObject;
     for (const key of ['offset', 'length']) {
@@ -240,28 +248,67 @@ function encodeAccountAt({
   return encodeUiAccount({ account, encoding, dataSlice, mintDecimals: (mint) => chain.mintDecimals(mint) });
 }
 
-/** The `RpcSimulateTransactionResult` of a failed preflight or a simulation. */
+/**
+ * The `RpcSimulateTransactionResult` of agave 4 (rpc-client-types): what a
+ * simulation found. Every member is always present, null when not reported.
+ */
 function simulationResult({
   outcome,
-  accounts,
+  accounts = null,
   innerInstructions,
-  replacementBlockhash,
+  replacementBlockhash = null,
+  balances,
+  loadedAddresses,
 }: {
-  outcome: ReturnType<SolanaChain['simulate']>;
-  accounts: Json;
+  outcome: Simulation;
+  accounts?: Json;
+  /** Whether the caller asked for inner instructions. */
   innerInstructions: boolean;
-  replacementBlockhash: Json;
+  replacementBlockhash?: Json;
+  /** Whether to report SOL and token balances (not after a preflight failure or a bad signature). */
+  balances: boolean;
+  /** Whether to report the loaded addresses (not after a preflight failure). */
+  loadedAddresses: boolean;
 }): Json {
   return {
     accounts,
     err: outcome.err,
+    fee: outcome.fee,
     innerInstructions: innerInstructions ? outcome.innerInstructions : null,
     loadedAccountsDataSize: outcome.loadedAccountsDataSize,
+    loadedAddresses: loadedAddresses ? uiLoadedAddresses(outcome.loaded) : null,
     logs: outcome.logs,
+    postBalances: balances ? outcome.postBalances : null,
+    postTokenBalances: balances ? outcome.postTokenBalances : null,
+    preBalances: balances ? outcome.preBalances : null,
+    preTokenBalances: balances ? outcome.preTokenBalances : null,
     replacementBlockhash,
     returnData: outcome.returnData,
     unitsConsumed: outcome.unitsConsumed,
   };
+}
+
+/** A simulation that stopped at signature verification (TransactionSimulationResult::new_error). */
+function signatureFailure(loaded: LoadedAddresses): Simulation {
+  return {
+    err: 'SignatureFailure',
+    logs: [],
+    unitsConsumed: 0n,
+    loadedAccountsDataSize: 0,
+    returnData: null,
+    innerInstructions: [],
+    postAccounts: new Map(),
+    loaded,
+    fee: null,
+    preBalances: [],
+    postBalances: [],
+    preTokenBalances: [],
+    postTokenBalances: [],
+  };
+}
+
+function uiLoadedAddresses(loaded: LoadedAddresses): Json {
+  return { readonly: loaded.readonly.map(toBase58), writable: loaded.writable.map(toBase58) };
 }
 
 function uiMessage(message: Message): Json {
@@ -304,7 +351,7 @@ function statusMeta(landed: LandedTransaction): Json {
     err: outcome.err,
     fee: landed.fee,
     innerInstructions: outcome.innerInstructions,
-    loadedAddresses: { readonly: landed.loaded.readonly.map(toBase58), writable: landed.loaded.writable.map(toBase58) },
+    loadedAddresses: uiLoadedAddresses(landed.loaded),
     logMessages: outcome.logs,
     postBalances: landed.postBalances,
     postTokenBalances: landed.postTokenBalances,
@@ -412,7 +459,8 @@ const METHODS: Record<string, Method> = {
     handler: ([keys, config], chain) => {
       const texts = expectStringArray(keys as Json);
       const { config: object, minContextSlot } = contextConfig(config, 'RpcAccountInfoConfig');
-      const { encoding, dataSlice } = accountEncodingConfig(object);
+      // Unlike getAccountInfo, getMultipleAccounts defaults to base64.
+      const { encoding, dataSlice } = accountEncodingConfig(object, 'base64');
       if (texts.length > MAX_MULTIPLE_ACCOUNTS) {
         throw invalidParams(`Too many inputs provided; max ${MAX_MULTIPLE_ACCOUNTS}`);
       }
@@ -508,20 +556,16 @@ const METHODS: Record<string, Method> = {
       const bytes = decodeBinary({ data: text, encoding: binaryEncoding(encoding), typeName: VERSIONED_TRANSACTION });
       const transaction = deserializeTransaction(bytes);
       checkMinContextSlot(chain, minContextSlot);
-      sanitize(chain, transaction);
+      const loaded = sanitize(chain, transaction);
       if (!skipPreflight) {
-        if (!chain.verifySignatures(transaction)) {
-          throw new SolanaRpcError({
-            code: TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
-            message: 'Transaction signature verification failure',
-          });
-        }
-        const outcome = chain.simulate(transaction);
+        // Since agave 4 (anza-xyz/agave#8185) a bad signature is a preflight
+        // failure with err SignatureFailure, no longer error -32003.
+        const outcome = chain.verifySignatures(transaction) ? chain.simulate(transaction) : signatureFailure(loaded);
         if (outcome.err !== null) {
           throw new SolanaRpcError({
             code: SEND_TRANSACTION_PREFLIGHT_FAILURE,
             message: `Transaction simulation failed: ${displayTransactionError(outcome.err)}`,
-            data: simulationResult({ outcome, accounts: null, innerInstructions: false, replacementBlockhash: null }),
+            data: simulationResult({ outcome, innerInstructions: false, balances: false, loadedAddresses: false }),
           });
         }
       }
@@ -567,24 +611,20 @@ const METHODS: Record<string, Method> = {
         replacementBlockhash = { blockhash: latest.blockhash, lastValidBlockHeight: latest.lastValidBlockHeight };
       }
       const loaded = sanitize(chain, transaction);
-      if (sigVerify && !chain.verifySignatures(transaction)) {
-        throw new SolanaRpcError({
-          code: TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
-          message: 'Transaction signature verification failure',
-        });
-      }
-      const outcome = chain.simulate(transaction);
-
-      let accounts: Json = null;
+      const keyCount = transaction.message.staticAccountKeys.length + loaded.writable.length + loaded.readonly.length;
       if (accountsConfig) {
-        const keyCount =
-          transaction.message.staticAccountKeys.length + loaded.writable.length + loaded.readonly.length;
         if (accountsConfig.encoding === 'binary' || accountsConfig.encoding === 'base58') {
           throw invalidParams('base58 encoding not supported');
         }
         if (accountsConfig.addresses.length > keyCount) {
           throw invalidParams(`Too many accounts provided; max ${keyCount}`);
         }
+      }
+      const verified = !sigVerify || chain.verifySignatures(transaction);
+      const outcome = verified ? chain.simulate(transaction) : signatureFailure(loaded);
+
+      let accounts: Json = null;
+      if (accountsConfig) {
         accounts =
           outcome.err !== null
             ? accountsConfig.addresses.map(() => null)
@@ -600,7 +640,18 @@ const METHODS: Record<string, Method> = {
                   : null;
               });
       }
-      return withContext(chain, simulationResult({ outcome, accounts, innerInstructions, replacementBlockhash }));
+      // A signature failure reports no balances (agave's new_error result).
+      return withContext(
+        chain,
+        simulationResult({
+          outcome,
+          accounts,
+          innerInstructions,
+          replacementBlockhash,
+          balances: verified,
+          loadedAddresses: true,
+        }),
+      );
     },
   },
 

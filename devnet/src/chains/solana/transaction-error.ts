@@ -225,3 +225,38 @@ export function displayTransactionError(error: TransactionErrorJson): string {
   }
   return `Execution of the program referenced by account at index ${error.ProgramExecutionTemporarilyRestricted.account_index} is temporarily restricted.`;
 }
+
+// Errors found before a transaction is loaded and charged: a leader drops it.
+// Any other error is met while loading or executing, and the fee is kept.
+const DROPPED_BEFORE_FEE = new Set([
+  'AccountInUse',
+  'AccountLoadedTwice',
+  'AccountNotFound',
+  'InsufficientFundsForFee',
+  'InvalidAccountForFee',
+  'AlreadyProcessed',
+  'BlockhashNotFound',
+  'MissingSignatureForFee',
+  'SignatureFailure',
+  'SanitizeFailure',
+  'ClusterMaintenance',
+  'WouldExceedMaxBlockCostLimit',
+  'UnsupportedVersion',
+  'InvalidWritableAccount',
+  'WouldExceedMaxAccountCostLimit',
+  'WouldExceedAccountDataBlockLimit',
+  'TooManyAccountLocks',
+  'AddressLookupTableNotFound',
+  'InvalidAddressLookupTableOwner',
+  'InvalidAddressLookupTableData',
+  'InvalidAddressLookupTableIndex',
+  'WouldExceedMaxVoteCostLimit',
+  'WouldExceedAccountDataTotalLimit',
+  'ResanitizationNeeded',
+  'CommitCancelled',
+]);
+
+/** Whether a transaction ending with `error` (null: success) is charged its fee. */
+export function chargesFee(error: TransactionErrorJson | null): boolean {
+  return error === null || typeof error !== 'string' || !DROPPED_BEFORE_FEE.has(error);
+}
