@@ -1,0 +1,78 @@
+/**
+ * The devnet as one object: the PocketIC-compatible server with the devnet's system services
+ * (threshold keys in the management canister, …). `devnet/bin/pocket-ic` runs it as a process;
+ * `npm start` runs it with the local chains; tests may also start it in-process.
+ */
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { DevnetServer, type DevnetOptions } from './server/server.ts';
+import { ThresholdKeys } from './services/threshold/index.ts';
+import { startLocalChains, type LocalChains } from './chains/index.ts';
+
+/**
+ * The seed of the devnet's threshold master keys. Fixed so addresses are reproducible across runs
+ * and machines (this is a devnet: these keys protect nothing); DEVNET_THRESHOLD_SEED (64 hex
+ * characters) chooses another.
+ */
+export const DEFAULT_THRESHOLD_SEED = hexToBytes('6465766e65742d7468726573686f6c642d6b6579732d763100000000000000aa');
+
+export interface Devnet {
+  url: string;
+  port: number;
+  server: DevnetServer;
+  chains: LocalChains | null;
+  idleSeconds(): number;
+  describe(): string[];
+  stop(): Promise<void>;
+}
+
+export function thresholdSeed(): Uint8Array {
+  const hex = process.env.DEVNET_THRESHOLD_SEED;
+  if (hex === undefined || hex === '') return DEFAULT_THRESHOLD_SEED;
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`DEVNET_THRESHOLD_SEED must be 64 hex characters, got ${hex.length}`);
+  return hexToBytes(hex);
+}
+
+export async function startDevnet(
+  args: { port?: number; host?: string; log?: (line: string) => void; withChains?: boolean } = {},
+): Promise<Devnet> {
+  const seed = thresholdSeed();
+  const options: DevnetOptions = {
+    log: args.log,
+    threshold: () => {
+      const keys = new ThresholdKeys({ seed });
+      return {
+        handle: (a) => keys.handle(a),
+        signatureFee: ({ keyName }) => keys.signatureFee(keyName),
+      };
+    },
+  };
+  const server = new DevnetServer(options);
+  const port = await server.listen({ port: args.port ?? 0, host: args.host });
+  const host = args.host && args.host !== '::1' ? args.host : '127.0.0.1';
+  let chains: LocalChains | null = null;
+  if (args.withChains) {
+    try {
+      chains = await startLocalChains();
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  }
+  const url = `http://${host}:${port}`;
+  return {
+    url,
+    port,
+    server,
+    chains,
+    idleSeconds: () => (Date.now() - server.lastActivity) / 1000,
+    describe: () => [
+      `PocketIC-compatible IC at ${url}`,
+      ...(chains
+        ? [`EVM (chain id ${chains.evm.chainId}) JSON-RPC at ${chains.evm.url}`, `Solana JSON-RPC at ${chains.solana.url}`]
+        : []),
+    ],
+    stop: async () => {
+      await Promise.allSettled([server.close(), chains?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,510 @@
+/**
+ * One canister: its settings, cycles, code and the running Wasm instance with orthogonal
+ * persistence. `execute` runs one message with the IC's semantics: the instruction budget of its
+ * kind, every change rolled back on a trap, queries never persisting, effects (reply, calls,
+ * certified data, timer, accepted cycles) committed only when the message succeeds.
+ */
+import type { Principal } from '@icp-sdk/core/principal';
+import type { CanisterModule } from './wasm-module.ts';
+import { CanisterTrap, IcError } from './errors.ts';
+import { createSystemApi, newContext, type ExecContext, type ExecMode } from './system-api.ts';
+import { limits } from './limits.ts';
+
+export type CanisterStatus = 'running' | 'stopping' | 'stopped';
+
+export interface CanisterSettings {
+  controllers: Principal[];
+  computeAllocation: bigint;
+  memoryAllocation: bigint;
+  freezingThreshold: bigint;
+  reservedCyclesLimit: bigint;
+  wasmMemoryLimit: bigint;
+  wasmMemoryThreshold: bigint;
+  logVisibility: { controllers: null } | { public: null } | { allowed_viewers: Principal[] };
+  environmentVariables: { name: string; value: string }[];
+}
+
+/** An open call context: an incoming call this canister has not responded to yet. */
+export interface CallContext {
+  id: number;
+  origin: Origin;
+  caller: Principal;
+  cyclesAvailable: bigint;
+  responded: boolean;
+  outstandingCallbacks: number;
+  /** Instructions executed on behalf of this call context (performance_counter type 1). */
+  instructions: bigint;
+  deadline: bigint;
+}
+
+/** Where the response to a call goes. */
+export type Origin =
+  | { kind: 'ingress'; messageId: string }
+  | { kind: 'canister'; canister: Principal; callbackId: number }
+  | { kind: 'system'; ticket: number };
+
+export interface Callback {
+  id: number;
+  callContextId: number;
+  reply: { fun: bigint; env: bigint };
+  reject: { fun: bigint; env: bigint };
+  cleanup: { fun: bigint; env: bigint } | null;
+  cyclesSent: bigint;
+  callee: Principal;
+  /** The code that registered it; a callback of replaced code never runs. */
+  codeVersion: number;
+}
+
+interface Checkpoint {
+  memory: Uint8Array | null;
+  memoryPages: number;
+  globals: (number | bigint)[];
+  stablePages: bigint;
+  stableUndo: number;
+}
+
+export interface SavedCode {
+  module: CanisterModule | null;
+  instance: WebAssembly.Instance | null;
+  memory: WebAssembly.Memory | null;
+  table: WebAssembly.Table | null;
+  counter: WebAssembly.Global | null;
+  globals: WebAssembly.Global[];
+  codeVersion: number;
+  heap: Uint8Array | null;
+  globalValues: (number | bigint)[];
+  stable: Uint8Array;
+  stablePages: bigint;
+  certifiedData: Uint8Array;
+  globalTimer: bigint;
+}
+
+export interface ExecOutcome {
+  ok: boolean;
+  trap: CanisterTrap | null;
+  instructions: bigint;
+}
+
+const WASM_PAGE = 65536;
+const STABLE_PAGE = 65536n;
+
+export class Canister {
+  readonly id: Principal;
+  readonly idText: string;
+  readonly subnetIndex: number;
+  settings: CanisterSettings;
+  status: CanisterStatus = 'running';
+  cycles: bigint;
+  module: CanisterModule | null = null;
+  version = 0n;
+  /** Bumped whenever the code or heap is replaced (install, reinstall, upgrade, uninstall). */
+  codeVersion = 0;
+  certifiedData: Uint8Array = new Uint8Array(0);
+  globalTimer = 0n;
+  chunkStore = new Map<string, Uint8Array>();
+  callContexts = new Map<number, CallContext>();
+  callbacks = new Map<number, Callback>();
+  /** Stop requests waiting for the canister to become stopped (management tickets). */
+  stopWaiters: number[] = [];
+  /** Instructions executed by queries and updates, for the bench and canister_status. */
+  stats = { updates: 0, queries: 0, instructions: 0n };
+
+  stable: Uint8Array = new Uint8Array(0);
+  stablePages = 0n;
+  /** Undo log of stable writes within the current message: offset and the bytes overwritten. */
+  stableUndo: { offset: number; bytes: Uint8Array }[] = [];
+
+  private instance: WebAssembly.Instance | null = null;
+  private memory: WebAssembly.Memory | null = null;
+  private table: WebAssembly.Table | null = null;
+  private counter: WebAssembly.Global | null = null;
+  private globals: WebAssembly.Global[] = [];
+  /** Checkpoints held across several executions (composite queries) keep the stable undo log. */
+  private heldCheckpoints = 0;
+  private nextCallbackId = 1;
+  private nextCallContextId = 1;
+  /** The system API's view of the instance; rebuilt with the instance. */
+  private currentContext: ExecContext | null = null;
+  private readonly host: CanisterHost;
+
+  constructor(args: { id: Principal; subnetIndex: number; settings: CanisterSettings; cycles: bigint; host: CanisterHost }) {
+    this.id = args.id;
+    this.idText = args.id.toText();
+    this.subnetIndex = args.subnetIndex;
+    this.settings = args.settings;
+    this.cycles = args.cycles;
+    this.host = args.host;
+  }
+
+  get hasInstance(): boolean {
+    return this.instance !== null;
+  }
+
+  get memory64(): boolean {
+    return this.module?.info.memory64 ?? false;
+  }
+
+  isController(p: Principal): boolean {
+    const text = p.toText();
+    return this.settings.controllers.some((c) => c.toText() === text);
+  }
+
+  /** Bytes of heap memory (for canister_status memory_size). */
+  heapBytes(): bigint {
+    return this.memory ? BigInt(this.memory.buffer.byteLength) : 0n;
+  }
+
+  heapView(): Uint8Array {
+    if (!this.memory) throw new CanisterTrap('trap', 'heap out of bounds');
+    return new Uint8Array(this.memory.buffer);
+  }
+
+  /** Instantiate `module` with a fresh heap, or with `keepHeap` copied in (upgrade with `keep`). */
+  instantiate(module: CanisterModule, keepHeap?: Uint8Array): void {
+    const api = createSystemApi({ canister: this, host: this.host, context: () => this.requireContext() });
+    const ic0: Record<string, (...args: (number | bigint)[]) => number | bigint | undefined> = {};
+    for (const imp of module.info.functionImports) {
+      if (imp.module !== 'ic0') {
+        throw new IcError({
+          errorCode: 'CanisterInvalidWasm',
+          message: `Wasm module has an invalid import section. Module imports function '${imp.name}' from '${imp.module}' that is not exported by the runtime.`,
+        });
+      }
+      const impl = api[imp.name];
+      if (!impl) {
+        throw new IcError({
+          errorCode: 'CanisterInvalidWasm',
+          message: `Wasm module has an invalid import section. Module imports function '${imp.name}' from 'ic0' that is not exported by the runtime.`,
+        });
+      }
+      const result = imp.results[0];
+      // The host functions take and return JS numbers and bigints; adapt them to the module's declared
+      // signature (i32 <-> number, i64 <-> bigint), which differs between wasm32 and wasm64 modules.
+      ic0[imp.name] =
+        result === 'i64'
+          ? (...a) => BigInt(impl(...a) ?? 0)
+          : result === 'i32'
+            ? (...a) => Number(impl(...a) ?? 0)
+            : (...a) => {
+                impl(...a);
+                return undefined;
+              };
+    }
+    const instance = new WebAssembly.Instance(module.compiled, { ic0 });
+    const exports = instance.exports;
+    const info = module.info;
+    this.instance = instance;
+    this.module = module;
+    this.memory = info.memoryExport ? (exports[info.memoryExport] as WebAssembly.Memory) : null;
+    this.table = info.tableExport ? (exports[info.tableExport] as WebAssembly.Table) : null;
+    this.counter = exports[info.counterExport] as WebAssembly.Global;
+    this.globals = info.mutableGlobalExports.map((n) => exports[n] as WebAssembly.Global);
+    if (keepHeap && this.memory) {
+      this.growHeapTo(keepHeap.length);
+      new Uint8Array(this.memory.buffer).set(keepHeap as Uint8Array<ArrayBuffer>);
+    }
+  }
+
+  /**
+   * Run the module's start function (exported by the instrumentation instead of running at
+   * instantiation), on the heap the canister will have: fresh, or kept across an upgrade.
+   */
+  runStart(): void {
+    const name = this.module?.info.startExport;
+    if (!name || !this.instance || !this.counter) return;
+    const ctx = newContext({ mode: 'start', instructionLimit: limits.installInstructions });
+    this.counter.value = ctx.instructionLimit;
+    this.currentContext = ctx;
+    try {
+      (this.instance.exports[name] as () => void)();
+    } catch (e) {
+      const trap = this.classifyTrap(e, ctx);
+      throw new IcError({ errorCode: 'CanisterTrapped', message: `Error from Canister ${this.idText}: Canister trapped in its start function: ${trap.message}` });
+    } finally {
+      this.currentContext = null;
+    }
+  }
+
+  /** Drop the code and the heap (uninstall, reinstall, and the heap-reset half of an upgrade). */
+  dropInstance(): void {
+    this.codeVersion++;
+    this.instance = null;
+    this.memory = null;
+    this.table = null;
+    this.counter = null;
+    this.globals = [];
+  }
+
+  /** Everything install_code may replace, so a failed install leaves the canister as it was. */
+  saveCode(): SavedCode {
+    return {
+      module: this.module,
+      instance: this.instance,
+      memory: this.memory,
+      table: this.table,
+      counter: this.counter,
+      globals: this.globals,
+      codeVersion: this.codeVersion,
+      heap: this.memory ? new Uint8Array(this.memory.buffer).slice() : null,
+      globalValues: this.globals.map((g) => g.value as number | bigint),
+      stable: this.stable.slice(0, Number(this.stablePages * STABLE_PAGE)),
+      stablePages: this.stablePages,
+      certifiedData: this.certifiedData,
+      globalTimer: this.globalTimer,
+    };
+  }
+  restoreCode(saved: SavedCode): void {
+    this.module = saved.module;
+    this.instance = saved.instance;
+    this.memory = saved.memory;
+    this.table = saved.table;
+    this.counter = saved.counter;
+    this.globals = saved.globals;
+    this.codeVersion = saved.codeVersion;
+    if (saved.heap && saved.module) this.restore({ memory: saved.heap, memoryPages: saved.heap.length / WASM_PAGE, globals: saved.globalValues, stablePages: this.stablePages, stableUndo: this.stableUndo.length });
+    this.stable = saved.stable;
+    this.stablePages = saved.stablePages;
+    this.certifiedData = saved.certifiedData;
+    this.globalTimer = saved.globalTimer;
+  }
+
+  uninstall(): void {
+    this.dropInstance();
+    this.module = null;
+    this.certifiedData = new Uint8Array(0);
+    this.globalTimer = 0n;
+  }
+
+  resetStable(): void {
+    this.stable = new Uint8Array(0);
+    this.stablePages = 0n;
+  }
+
+  hasExport(name: string): boolean {
+    return !!this.module && this.module.info.exportedFunctions.some((f) => f.name === name);
+  }
+
+  newCallContext(args: { origin: Origin; caller: Principal; cycles: bigint; deadline?: bigint }): CallContext {
+    const ctx: CallContext = {
+      id: this.nextCallContextId++,
+      origin: args.origin,
+      caller: args.caller,
+      cyclesAvailable: args.cycles,
+      responded: false,
+      outstandingCallbacks: 0,
+      instructions: 0n,
+      deadline: args.deadline ?? 0n,
+    };
+    this.callContexts.set(ctx.id, ctx);
+    return ctx;
+  }
+
+  registerCallback(cb: Omit<Callback, 'id'>): Callback {
+    const full = { ...cb, id: this.nextCallbackId++ };
+    this.callbacks.set(full.id, full);
+    return full;
+  }
+
+  /**
+   * Run one message. `entry` is an exported function name, or a table index for callbacks.
+   * On a trap everything the message changed is rolled back; a query is always rolled back.
+   */
+  execute(args: { ctx: ExecContext; entry: { export: string } | { table: bigint; env: bigint }; keep?: boolean }): ExecOutcome {
+    const { ctx } = args;
+    if (!this.instance || !this.counter) throw new Error(`invariant: canister ${this.idText} has no instance`);
+    const rollbackAlways = ctx.mode === 'query' || ctx.mode === 'composite_query' || ctx.mode === 'replicated_query' || ctx.mode === 'inspect';
+    const checkpoint = this.checkpoint();
+    this.counter.value = ctx.instructionLimit;
+    this.currentContext = ctx;
+    let trap: CanisterTrap | null = null;
+    try {
+      const fn = this.resolveEntry(args.entry);
+      if ('env' in args.entry) fn(this.memory64 ? args.entry.env : Number(args.entry.env));
+      else fn();
+    } catch (e) {
+      trap = this.classifyTrap(e, ctx);
+    } finally {
+      this.currentContext = null;
+    }
+    const used = ctx.instructionLimit - (this.counter.value as bigint);
+    const instructions = used < 0n ? ctx.instructionLimit : used;
+    this.stats.instructions += instructions;
+    if (trap || (rollbackAlways && !args.keep)) this.restore(checkpoint);
+    if (this.heldCheckpoints === 0) this.stableUndo.length = 0;
+    return { ok: trap === null, trap, instructions };
+  }
+
+  /** Instructions used so far by the running message (performance_counter 0). */
+  instructionsSoFar(ctx: ExecContext): bigint {
+    if (!this.counter) return 0n;
+    return ctx.instructionLimit - (this.counter.value as bigint);
+  }
+
+  /** Charge host-side work (system API calls) against the running message's budget. */
+  chargeInstructions(n: bigint): void {
+    if (this.counter) this.counter.value = (this.counter.value as bigint) - n;
+  }
+
+  private requireContext(): ExecContext {
+    if (!this.currentContext) throw new Error(`invariant: system API called outside of a message on ${this.idText}`);
+    return this.currentContext;
+  }
+
+  private resolveEntry(entry: { export: string } | { table: bigint; env: bigint }): (...a: unknown[]) => unknown {
+    if ('export' in entry) {
+      const fn = this.instance!.exports[entry.export];
+      if (typeof fn !== 'function') throw new Error(`invariant: export ${entry.export} missing`);
+      return fn as (...a: unknown[]) => unknown;
+    }
+    if (!this.table) throw new CanisterTrap('trap', 'table out of bounds');
+    let fn: unknown;
+    try {
+      fn = this.table.get(Number(entry.table));
+    } catch {
+      try {
+        fn = (this.table.get as unknown as (i: bigint) => unknown).call(this.table, entry.table);
+      } catch {
+        throw new CanisterTrap('trap', 'table out of bounds');
+      }
+    }
+    if (typeof fn !== 'function') throw new CanisterTrap('trap', 'table out of bounds');
+    return fn as (...a: unknown[]) => unknown;
+  }
+
+  private classifyTrap(e: unknown, ctx: ExecContext): CanisterTrap {
+    if (e instanceof CanisterTrap) return e;
+    if (this.counter && (this.counter.value as bigint) < 0n) {
+      return new CanisterTrap('instruction_limit', ctx.instructionLimit.toString());
+    }
+    if (e instanceof WebAssembly.RuntimeError) {
+      const m = e.message;
+      if (/unreachable/.test(m)) return new CanisterTrap('trap', 'unreachable');
+      if (/memory access out of bounds/.test(m)) return new CanisterTrap('trap', 'heap out of bounds');
+      if (/divide by zero|remainder by zero/.test(m)) return new CanisterTrap('trap', 'integer division by 0');
+      if (/integer overflow|float unrepresentable|float-to-int/.test(m)) return new CanisterTrap('trap', 'integer overflow');
+      if (/table index is out of bounds|element segment out of bounds|table.*out of bounds/.test(m)) {
+        return new CanisterTrap('trap', 'table out of bounds');
+      }
+      if (/signature mismatch|null function/.test(m)) return new CanisterTrap('trap', 'indirect call type mismatch');
+      return new CanisterTrap('trap', m);
+    }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return new CanisterTrap('trap', 'stack overflow');
+    if (e instanceof WebAssembly.LinkError || e instanceof WebAssembly.CompileError) {
+      return new CanisterTrap('trap', e.message);
+    }
+    // A host-side failure is a devnet bug; report it as a trap so the devnet keeps serving.
+    return new CanisterTrap('trap', `devnet internal error: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** Hold a checkpoint across several executions (a composite query and its callbacks). */
+  saveForComposite(): Checkpoint {
+    this.heldCheckpoints++;
+    return this.checkpoint();
+  }
+  restoreComposite(cp: Checkpoint): void {
+    this.restore(cp);
+    this.heldCheckpoints--;
+    if (this.heldCheckpoints === 0) this.stableUndo.length = 0;
+  }
+
+  private checkpoint(): Checkpoint {
+    return {
+      memory: this.memory ? new Uint8Array(this.memory.buffer).slice() : null,
+      memoryPages: this.memory ? this.memory.buffer.byteLength / WASM_PAGE : 0,
+      globals: this.globals.map((g) => g.value as number | bigint),
+      stablePages: this.stablePages,
+      stableUndo: this.stableUndo.length,
+    };
+  }
+
+  private restore(cp: Checkpoint): void {
+    if (this.memory && cp.memory) {
+      const pagesNow = this.memory.buffer.byteLength / WASM_PAGE;
+      if (pagesNow !== cp.memoryPages && this.module) {
+        // Memory cannot shrink: start a new instance of the same module and give it the old heap.
+        const globals = cp.globals;
+        this.instantiate(this.module, cp.memory);
+        this.globals.forEach((g, i) => (g.value = globals[i]));
+      } else {
+        new Uint8Array(this.memory.buffer).set(cp.memory);
+        this.globals.forEach((g, i) => (g.value = cp.globals[i]));
+      }
+    }
+    for (let i = this.stableUndo.length - 1; i >= cp.stableUndo; i--) {
+      const u = this.stableUndo[i];
+      this.stable.set(u.bytes, u.offset);
+    }
+    this.stableUndo.length = cp.stableUndo;
+    if (this.stablePages !== cp.stablePages) {
+      const size = Number(cp.stablePages * STABLE_PAGE);
+      this.stable.fill(0, size);
+      this.stablePages = cp.stablePages;
+    }
+  }
+
+  private growHeapTo(bytes: number): void {
+    if (!this.memory) return;
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const pages = Math.ceil((bytes - have) / WASM_PAGE);
+    if (this.memory64) (this.memory.grow as unknown as (n: bigint) => bigint)(BigInt(pages));
+    else this.memory.grow(pages);
+  }
+
+  // ---- stable memory (host side of stable64_*) ----
+
+  stableGrow(newPages: bigint): bigint {
+    const old = this.stablePages;
+    if (newPages < 0n || old + newPages > limits.maxStablePages) return -1n;
+    const needed = Number((old + newPages) * STABLE_PAGE);
+    if (needed > this.stable.length) {
+      const capacity = Math.max(needed, Math.min(this.stable.length * 2, Number(limits.maxStablePages * STABLE_PAGE)));
+      const next = new Uint8Array(capacity);
+      next.set(this.stable);
+      this.stable = next;
+    }
+    this.stablePages = old + newPages;
+    return old;
+  }
+
+  stableWrite(offset: number, bytes: Uint8Array): void {
+    const end = offset + bytes.length;
+    if (offset < 0 || end > Number(this.stablePages * STABLE_PAGE)) throw new CanisterTrap('trap', 'stable memory out of bounds');
+    this.stableUndo.push({ offset, bytes: this.stable.slice(offset, end) });
+    this.stable.set(bytes, offset);
+  }
+
+  stableRead(offset: number, size: number): Uint8Array {
+    if (offset < 0 || offset + size > Number(this.stablePages * STABLE_PAGE)) {
+      throw new CanisterTrap('trap', 'stable memory out of bounds');
+    }
+    return this.stable.subarray(offset, offset + size);
+  }
+
+  /** Replace stable memory wholesale (PocketIC set_stable_memory): grows to whole pages. */
+  setStableMemory(bytes: Uint8Array): void {
+    const pages = (BigInt(bytes.length) + STABLE_PAGE - 1n) / STABLE_PAGE;
+    this.stable = new Uint8Array(Number(pages * STABLE_PAGE));
+    this.stable.set(bytes);
+    this.stablePages = pages;
+  }
+
+  getStableMemory(): Uint8Array {
+    return this.stable.slice(0, Number(this.stablePages * STABLE_PAGE));
+  }
+}
+
+/** What a canister needs from the instance it lives in. */
+export interface CanisterHost {
+  time(): bigint;
+  subnetId(canister: Canister): Principal;
+  rootKey(): Uint8Array;
+  /** A certificate for the canister's certified data, for data_certificate_copy in queries. */
+  dataCertificate(canister: Canister): Uint8Array;
+  debugPrint(canister: Canister, text: string): void;
+  /** Fee in cycles of a threshold signature with that key, or null for an unknown key. */
+  signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null;
+  httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint }): bigint;
+}
+
+export type { ExecContext, ExecMode };

@@ -1,0 +1,496 @@
+/**
+ * The management canister (aaaaa-aa): canister lifecycle, code installation (direct and chunked),
+ * settings, status and randomness, with the IC's controller checks and error codes. Threshold
+ * signing and HTTPS outcalls are delegated to their services.
+ */
+import { IDL } from '@icp-sdk/core/candid';
+import { Principal } from '@icp-sdk/core/principal';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
+import type { Canister, CanisterSettings, Origin } from './canister.ts';
+import { IcError, messages, RejectCode, trapToIcError } from './errors.ts';
+import type { CallResult, Instance, Subnet } from './instance.ts';
+import { executionCost, fees, limits } from './limits.ts';
+import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.ts';
+import { newContext } from './system-api.ts';
+import { loadModule } from './wasm-module.ts';
+import type { HttpOutcalls } from './http-outcalls.ts';
+
+/** A service answering some management methods (threshold keys): the shape its `handle` returns. */
+export type ServiceResult =
+  | { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint }
+  | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
+
+export interface ThresholdService {
+  handle(args: { method: string; arg: Uint8Array; caller: Uint8Array; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult;
+}
+
+export interface ManagementServices {
+  ingressAllowed(method: string): boolean;
+  signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null;
+  httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint; subnetSize: number }): bigint;
+  threshold: ThresholdService | null;
+  outcalls: HttpOutcalls;
+  /** Rounds a signature takes before its reply is delivered (other messages interleave meanwhile). */
+  signingRounds: number;
+}
+
+export type ManagementOutcome = { kind: 'done'; result: CallResult; refund: bigint } | { kind: 'deferred' };
+
+const THRESHOLD_METHODS = new Set(['ecdsa_public_key', 'sign_with_ecdsa', 'schnorr_public_key', 'sign_with_schnorr']);
+const MAX_CONTROLLERS = 10;
+const DEFAULT_PROVISIONAL_CYCLES = 100_000_000_000_000n;
+
+/** Methods the devnet's management canister answers, for ingress checks. */
+export function isKnownManagementMethod(method: string): boolean {
+  return method in mgmt || THRESHOLD_METHODS.has(method) || method === 'http_request';
+}
+
+export function defaultIngressAllowed(method: string): boolean {
+  return isKnownManagementMethod(method) && !CANISTER_ONLY_METHODS.has(method);
+}
+
+interface Call {
+  instance: Instance;
+  method: string;
+  arg: Uint8Array;
+  caller: Principal;
+  callerCanister: Canister | null;
+  cycles: bigint;
+  origin: Origin;
+  effectiveSubnet: Subnet | null;
+}
+
+const reply = (bytes: Uint8Array, refund = 0n): ManagementOutcome => ({ kind: 'done', result: { kind: 'reply', bytes }, refund });
+const encode = (type: IDL.Type | null, value?: unknown): Uint8Array =>
+  new Uint8Array(type ? IDL.encode([type], [value]) : IDL.encode([], []));
+
+function decode<M extends MgmtMethod>(method: M, arg: Uint8Array): any {
+  const type = mgmt[method].arg;
+  try {
+    return type ? IDL.decode([type], arg)[0] : IDL.decode([], arg);
+  } catch (e) {
+    throw new IcError({
+      errorCode: 'InvalidManagementPayload',
+      rejectCode: RejectCode.CanisterReject,
+      message: `Error decoding candid: ${(e as Error).message}`,
+    });
+  }
+}
+
+export function handleManagement(call: Call): ManagementOutcome {
+  const { instance, method } = call;
+  if (THRESHOLD_METHODS.has(method)) return threshold(call);
+  if (method === 'http_request') return httpRequest(call);
+  if (!(method in mgmt)) {
+    throw new IcError({
+      errorCode: 'UnknownManagementMessage',
+      rejectCode: RejectCode.DestinationInvalid,
+      message: `Management canister has no method '${method}'`,
+    });
+  }
+  const m = method as MgmtMethod;
+  const args = decode(m, call.arg);
+  switch (m) {
+    case 'provisional_create_canister_with_cycles': {
+      const settings = args.settings[0];
+      const specified: Principal | null = args.specified_id[0] ?? null;
+      let subnet = call.callerCanister ? instance.subnets[call.callerCanister.subnetIndex] : (call.effectiveSubnet ?? instance.defaultSubnet());
+      if (specified) {
+        const s = instance.subnetOfId(specified);
+        if (!s) {
+          throw new IcError({
+            errorCode: 'CanisterNotFound',
+            rejectCode: RejectCode.CanisterReject,
+            message: `The specified canister id ${specified.toText()} does not belong to any subnet's canister range.`,
+          });
+        }
+        subnet = s;
+      }
+      const c = instance.createCanister({
+        subnet,
+        controllers: [call.caller],
+        cycles: args.amount[0] ?? DEFAULT_PROVISIONAL_CYCLES,
+        specifiedId: specified,
+      });
+      if (settings) applySettings(c, settings);
+      return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }), call.cycles);
+    }
+    case 'create_canister': {
+      if (call.cycles < fees.canisterCreation) {
+        throw new IcError({
+          errorCode: 'InsufficientCyclesForCreateCanister',
+          message: `Creating a canister requires a fee of ${fees.canisterCreation} that is deducted from the canister's initial balance but only ${call.cycles} cycles were received with the create_canister request.`,
+        });
+      }
+      const subnet = call.callerCanister ? instance.subnets[call.callerCanister.subnetIndex] : instance.defaultSubnet();
+      const c = instance.createCanister({ subnet, controllers: [call.caller], cycles: call.cycles - fees.canisterCreation });
+      if (args.settings[0]) applySettings(c, args.settings[0]);
+      return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }));
+    }
+    case 'provisional_top_up_canister': {
+      const c = target(instance, args.canister_id);
+      c.cycles += args.amount;
+      return reply(encode(null), call.cycles);
+    }
+    case 'deposit_cycles': {
+      const c = target(instance, args.canister_id);
+      c.cycles += call.cycles;
+      return reply(encode(null));
+    }
+    case 'update_settings': {
+      const c = controlled(call, args.canister_id);
+      applySettings(c, args.settings);
+      c.version++;
+      return reply(encode(null), call.cycles);
+    }
+    case 'upload_chunk': {
+      const c = controlled(call, args.canister_id);
+      const chunk: Uint8Array = args.chunk;
+      if (chunk.length > limits.maxChunkBytes) {
+        throw new IcError({
+          errorCode: 'InvalidManagementPayload',
+          rejectCode: RejectCode.CanisterReject,
+          message: `Wasm chunk size exceeds the maximum chunk size of ${limits.maxChunkBytes} bytes.`,
+        });
+      }
+      const hash = sha256(chunk);
+      c.chunkStore.set(bytesToHex(hash), chunk.slice());
+      return reply(encode(mgmt.upload_chunk.ret, { hash }), call.cycles);
+    }
+    case 'clear_chunk_store': {
+      controlled(call, args.canister_id).chunkStore.clear();
+      return reply(encode(null), call.cycles);
+    }
+    case 'stored_chunks': {
+      const c = controlled(call, args.canister_id);
+      const hashes = [...c.chunkStore.keys()].map((h) => ({ hash: hexToBytes(h) }));
+      return reply(encode(mgmt.stored_chunks.ret, hashes), call.cycles);
+    }
+    case 'install_code': {
+      const c = controlled(call, args.canister_id);
+      install({ instance, c, mode: args.mode, wasm: args.wasm_module, arg: args.arg, caller: call.caller });
+      return reply(encode(null), call.cycles);
+    }
+    case 'install_chunked_code': {
+      const c = controlled(call, args.target_canister);
+      const store: Canister = args.store_canister[0] ? controlled(call, args.store_canister[0]) : c;
+      if (store.subnetIndex !== c.subnetIndex) {
+        throw new IcError({
+          errorCode: 'InvalidManagementPayload',
+          rejectCode: RejectCode.CanisterReject,
+          message: `The store canister ${store.idText} must be on the same subnet as the target canister ${c.idText}.`,
+        });
+      }
+      const chunks = (args.chunk_hashes_list as { hash: Uint8Array }[]).map(({ hash }) => {
+        const chunk = store.chunkStore.get(bytesToHex(hash));
+        if (!chunk) {
+          throw new IcError({
+            errorCode: 'InvalidManagementPayload',
+            rejectCode: RejectCode.CanisterReject,
+            message: `Error from Wasm chunk store: Chunk with hash ${bytesToHex(hash)} not found in the chunk store of canister ${store.idText}.`,
+          });
+        }
+        return chunk;
+      });
+      const wasm = concatBytes(...chunks);
+      const hash = sha256(wasm);
+      if (bytesToHex(hash) !== bytesToHex(args.wasm_module_hash)) {
+        throw new IcError({
+          errorCode: 'InvalidManagementPayload',
+          rejectCode: RejectCode.CanisterReject,
+          message: `Error from Wasm chunk store: Wasm module hash ${bytesToHex(hash)} does not match given hash ${bytesToHex(args.wasm_module_hash)}.`,
+        });
+      }
+      install({ instance, c, mode: args.mode, wasm, arg: args.arg, caller: call.caller });
+      return reply(encode(null), call.cycles);
+    }
+    case 'uninstall_code': {
+      const c = controlled(call, args.canister_id);
+      uninstall(instance, c);
+      return reply(encode(null), call.cycles);
+    }
+    case 'start_canister': {
+      const c = controlled(call, args.canister_id);
+      if (c.status === 'stopping') {
+        for (const t of c.stopWaiters) {
+          instance.release(t, {
+            kind: 'reject',
+            code: RejectCode.CanisterError,
+            message: `Canister ${c.idText} has been restarted.`,
+            errorCode: 'CanisterStoppingCancelled',
+          });
+        }
+        c.stopWaiters = [];
+      }
+      c.status = 'running';
+      return reply(encode(null), call.cycles);
+    }
+    case 'stop_canister': {
+      const c = controlled(call, args.canister_id);
+      if (c.status === 'stopped') return reply(encode(null), call.cycles);
+      c.status = 'stopping';
+      c.stopWaiters.push(instance.park(call.origin));
+      instance.checkStopped(c);
+      return { kind: 'deferred' };
+    }
+    case 'delete_canister': {
+      const c = controlled(call, args.canister_id);
+      if (call.callerCanister && call.callerCanister.idText === c.idText) {
+        throw new IcError({ errorCode: 'CanisterInvalidController', message: `Canister ${c.idText} cannot delete itself.` });
+      }
+      if (c.status !== 'stopped') {
+        throw new IcError({ errorCode: 'CanisterNotStopped', message: `Canister ${c.idText} must be stopped before it is deleted.` });
+      }
+      instance.canisters.delete(c.idText);
+      return reply(encode(null), call.cycles);
+    }
+    case 'canister_status': {
+      const c = controlled(call, args.canister_id);
+      return reply(encode(mgmt.canister_status.ret, status(c)), call.cycles);
+    }
+    case 'raw_rand': {
+      const bytes = new Uint8Array(32);
+      crypto.getRandomValues(bytes);
+      return reply(encode(mgmt.raw_rand.ret, bytes), call.cycles);
+    }
+  }
+}
+
+function target(instance: Instance, id: Principal): Canister {
+  const c = instance.getCanister(id);
+  if (!c) {
+    throw new IcError({ errorCode: 'CanisterNotFound', rejectCode: RejectCode.DestinationInvalid, message: messages.canisterNotFound(id.toText()) });
+  }
+  return c;
+}
+
+function controlled(call: Call, id: Principal): Canister {
+  const c = target(call.instance, id);
+  if (!c.isController(call.caller)) {
+    throw new IcError({ errorCode: 'CanisterInvalidController', message: messages.notController(c.idText, call.method, call.caller.toText()) });
+  }
+  return c;
+}
+
+function applySettings(c: Canister, s: any): void {
+  const next: CanisterSettings = { ...c.settings };
+  if (s.controllers[0]) {
+    const controllers = s.controllers[0] as Principal[];
+    if (controllers.length > MAX_CONTROLLERS) {
+      throw new IcError({
+        errorCode: 'InvalidManagementPayload',
+        rejectCode: RejectCode.CanisterReject,
+        message: `Invalid settings: The number of controllers ${controllers.length} exceeds the maximum of ${MAX_CONTROLLERS}.`,
+      });
+    }
+    next.controllers = controllers;
+  }
+  if (s.compute_allocation[0] !== undefined) {
+    if (s.compute_allocation[0] > 100n) {
+      throw new IcError({
+        errorCode: 'InvalidManagementPayload',
+        rejectCode: RejectCode.CanisterReject,
+        message: `ComputeAllocation expected to be in the range [0..100], got ${s.compute_allocation[0]}`,
+      });
+    }
+    next.computeAllocation = s.compute_allocation[0];
+  }
+  if (s.memory_allocation[0] !== undefined) next.memoryAllocation = s.memory_allocation[0];
+  if (s.freezing_threshold[0] !== undefined) next.freezingThreshold = s.freezing_threshold[0];
+  if (s.reserved_cycles_limit[0] !== undefined) next.reservedCyclesLimit = s.reserved_cycles_limit[0];
+  if (s.log_visibility[0] !== undefined) next.logVisibility = s.log_visibility[0];
+  if (s.wasm_memory_limit[0] !== undefined) next.wasmMemoryLimit = s.wasm_memory_limit[0];
+  if (s.wasm_memory_threshold[0] !== undefined) next.wasmMemoryThreshold = s.wasm_memory_threshold[0];
+  if (s.environment_variables[0] !== undefined) next.environmentVariables = s.environment_variables[0];
+  c.settings = next;
+}
+
+function status(c: Canister) {
+  const wasm = c.heapBytes();
+  const stable = c.stablePages * 65536n;
+  const binary = BigInt(c.module?.info.bytes.length ?? 0);
+  const chunks = [...c.chunkStore.values()].reduce((n, b) => n + BigInt(b.length), 0n);
+  return {
+    status: { [c.status]: null },
+    ready_for_migration: false,
+    version: c.version,
+    settings: {
+      controllers: c.settings.controllers,
+      compute_allocation: c.settings.computeAllocation,
+      memory_allocation: c.settings.memoryAllocation,
+      freezing_threshold: c.settings.freezingThreshold,
+      reserved_cycles_limit: c.settings.reservedCyclesLimit,
+      log_visibility: c.settings.logVisibility,
+      wasm_memory_limit: c.settings.wasmMemoryLimit,
+      wasm_memory_threshold: c.settings.wasmMemoryThreshold,
+      environment_variables: c.settings.environmentVariables,
+    },
+    module_hash: c.module ? [c.module.hash] : [],
+    memory_size: wasm + stable + binary + chunks,
+    memory_metrics: {
+      wasm_memory_size: wasm,
+      stable_memory_size: stable,
+      global_memory_size: 0n,
+      wasm_binary_size: binary,
+      custom_sections_size: BigInt(c.module?.info.customSections.reduce((n, s) => n + s.bytes.length, 0) ?? 0),
+      canister_history_size: 0n,
+      wasm_chunk_store_size: chunks,
+      snapshots_size: 0n,
+    },
+    cycles: c.cycles,
+    reserved_cycles: 0n,
+    idle_cycles_burned_per_day: 0n,
+    query_stats: {
+      num_calls_total: BigInt(c.stats.queries),
+      num_instructions_total: 0n,
+      request_payload_bytes_total: 0n,
+      response_payload_bytes_total: 0n,
+    },
+  };
+}
+
+type InstallMode =
+  | { install: null }
+  | { reinstall: null }
+  | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean]; wasm_memory_persistence: [] | [{ keep: null } | { replace: null }] }] };
+
+/**
+ * install_code in all three modes (IC spec "IC method install_code"). Either the whole install
+ * succeeds or the canister is left exactly as it was.
+ */
+export function install(args: { instance: Instance; c: Canister; mode: InstallMode; wasm: Uint8Array; arg: Uint8Array; caller: Principal }): void {
+  const { instance, c, mode } = args;
+  const module = loadModule(args.wasm);
+  const saved = c.saveCode();
+  const limit = instance.instructionLimit(c, 'install');
+  let used = 0n;
+  const run = (mode: 'init' | 'pre_upgrade' | 'post_upgrade', exportName: string, arg: Uint8Array) => {
+    if (!c.hasExport(exportName)) return;
+    const ctx = newContext({ mode, instructionLimit: limit - used, caller: args.caller, arg });
+    const outcome = c.execute({ ctx, entry: { export: exportName } });
+    used += outcome.instructions;
+    if (!outcome.ok) throw trapToIcError(c.idText, outcome.trap!);
+    c.cycles += ctx.balanceDelta;
+    if (ctx.certifiedData) c.certifiedData = ctx.certifiedData;
+    if (ctx.globalTimer !== null) c.globalTimer = ctx.globalTimer;
+  };
+  const instantiate = (heap?: Uint8Array) => {
+    try {
+      c.instantiate(module, heap);
+      c.runStart();
+    } catch (e) {
+      if (e instanceof IcError) throw e;
+      throw new IcError({ errorCode: 'CanisterInvalidWasm', message: `Error from Canister ${c.idText}: Canister's Wasm module is not valid: ${(e as Error).message}` });
+    }
+  };
+  try {
+    if ('install' in mode || 'reinstall' in mode) {
+      if ('install' in mode && c.module) {
+        throw new IcError({
+          errorCode: 'CanisterNonEmpty',
+          message: `Canister ${c.idText} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
+        });
+      }
+      rejectOpenCalls(instance, c, 'Canister has been reinstalled.');
+      c.dropInstance();
+      c.resetStable();
+      c.certifiedData = new Uint8Array(0);
+      c.globalTimer = 0n;
+      instantiate();
+      run('init', 'canister_init', args.arg);
+    } else {
+      if (!c.module || !c.hasInstance) {
+        throw new IcError({ errorCode: 'CanisterWasmModuleNotFound', message: messages.noWasm(c.idText) });
+      }
+      const options = mode.upgrade[0];
+      const keep = options?.wasm_memory_persistence[0] !== undefined && 'keep' in options.wasm_memory_persistence[0];
+      if (keep && !module.enhancedOrthogonalPersistence) {
+        throw new IcError({
+          errorCode: 'CanisterContractViolation',
+          message: `Error from Canister ${c.idText}: Invalid upgrade option: The \`wasm_memory_persistence: opt Keep\` upgrade option requires that the new canister module supports enhanced orthogonal persistence.`,
+        });
+      }
+      if (!keep && c.module.enhancedOrthogonalPersistence) {
+        throw new IcError({
+          errorCode: 'CanisterContractViolation',
+          message: `Error from Canister ${c.idText}: Missing upgrade option: Enhanced orthogonal persistence requires the \`wasm_memory_persistence\` upgrade option.`,
+        });
+      }
+      if (!options?.skip_pre_upgrade[0]) run('pre_upgrade', 'canister_pre_upgrade', new Uint8Array(0));
+      const heap = keep ? c.heapView().slice() : undefined;
+      c.dropInstance();
+      c.globalTimer = 0n;
+      instantiate(heap);
+      run('post_upgrade', 'canister_post_upgrade', args.arg);
+    }
+    c.version++;
+  } catch (e) {
+    c.restoreCode(saved);
+    throw e;
+  } finally {
+    const cost = executionCost(used);
+    c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
+  }
+}
+
+function uninstall(instance: Instance, c: Canister): void {
+  rejectOpenCalls(instance, c, 'Canister has been uninstalled.');
+  c.uninstall();
+  c.version++;
+}
+
+/** Calls a canister has not answered are rejected when its code goes away. */
+function rejectOpenCalls(instance: Instance, c: Canister, message: string): void {
+  for (const cc of c.callContexts.values()) {
+    if (!cc.responded) {
+      instance.respond(cc.origin, { kind: 'reject', code: RejectCode.CanisterReject, message, errorCode: 'CanisterRejectedMessage' }, cc.cyclesAvailable);
+    }
+  }
+  c.callContexts.clear();
+  c.callbacks.clear();
+  instance.checkStopped(c);
+}
+
+function threshold(call: Call): ManagementOutcome {
+  const service = call.instance.services.threshold;
+  if (!service) {
+    throw new IcError({ errorCode: 'UnknownManagementMessage', rejectCode: RejectCode.CanisterReject, message: `${call.method} is not available on this devnet` });
+  }
+  const r = service.handle({
+    method: call.method,
+    arg: call.arg,
+    caller: call.caller.toUint8Array(),
+    callerIsCanister: call.callerCanister !== null,
+    cyclesAttached: call.cycles,
+  });
+  const refund = call.cycles - r.cyclesCharged;
+  const result: CallResult =
+    r.kind === 'reply'
+      ? { kind: 'reply', bytes: r.reply }
+      : {
+          kind: 'reject',
+          code: r.code as RejectCode,
+          message: r.message,
+          // Code 3 is the replica's routing stage refusing the request (bad payload, unknown key).
+          errorCode: r.code === RejectCode.DestinationInvalid ? 'InvalidManagementPayload' : 'CanisterRejectedMessage',
+        };
+  if (r.kind === 'reply' && call.method.startsWith('sign_with_')) {
+    call.instance.respondLater({ origin: call.origin, result, refund, rounds: call.instance.services.signingRounds });
+    return { kind: 'deferred' };
+  }
+  return { kind: 'done', result, refund };
+}
+
+function httpRequest(call: Call): ManagementOutcome {
+  if (!call.callerCanister) {
+    throw new IcError({ errorCode: 'CanisterRejectedMessage', message: 'ic00 method http_request can not be called via ingress messages' });
+  }
+  return call.instance.services.outcalls.request({ instance: call.instance, caller: call.callerCanister, arg: call.arg, cycles: call.cycles, origin: call.origin });
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}

@@ -1,0 +1,409 @@
+/**
+ * The devnet's HTTP server: the PocketIC server's REST protocol, as `@dfinity/pic` speaks it
+ * (instances, ingress submit/await/status, queries, time, cycles, stable memory with the blob
+ * store, topology, HTTPS outcall mocking, auto progress). Every operation completes within its
+ * request, so replies are 200 with the result (the protocol's 202 polling is never needed).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { Principal } from '@icp-sdk/core/principal';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { Certifier } from '../ic/certification.ts';
+import { IcError } from '../ic/errors.ts';
+import { Instance, icErrorResult, type CallResult, type SubnetSpec } from '../ic/instance.ts';
+import { HttpOutcalls, httpRequestFee, type OutcallResponse } from '../ic/http-outcalls.ts';
+import { defaultIngressAllowed, type ManagementServices, type ThresholdService } from '../ic/management.ts';
+import type { SubnetKind } from '../ic/ids.ts';
+import { BadRequest, parse, stringify, toBigInt } from './json.ts';
+
+export interface DevnetOptions {
+  /** Where canister debug_print lines go (PocketIC prints them to stderr). */
+  log?: (line: string) => void;
+  /** Builds the threshold-key service for an instance (devnet system services). */
+  threshold?: () => ThresholdService & { signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null };
+  /** Installs the devnet's system canisters (Bitcoin, …) into a new instance. */
+  onInstanceCreated?: (instance: Instance) => void;
+  /** Extra routes (admin interfaces of system services), tried before the PocketIC routes. */
+  extraRoutes?: (req: { method: string; path: string; body: Uint8Array }) => Promise<{ status: number; json: unknown } | null>;
+}
+
+interface Live {
+  timer: NodeJS.Timeout;
+  busy: boolean;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const unb64 = (s: unknown, what: string): Uint8Array => {
+  if (typeof s !== 'string') throw new BadRequest(`${what}: expected base64 text`);
+  return new Uint8Array(Buffer.from(s, 'base64'));
+};
+const principalOf = (s: unknown, what: string): Principal => {
+  const bytes = unb64(s, what);
+  if (bytes.length > 29) throw new BadRequest(`${what}: not a principal (${bytes.length} bytes)`);
+  return Principal.fromUint8Array(bytes);
+};
+
+export class DevnetServer {
+  private readonly instances = new Map<number, Instance | null>();
+  private readonly live = new Map<number, Live>();
+  private readonly blobs = new Map<string, Uint8Array>();
+  private readonly outcalls = new HttpOutcalls();
+  private nextInstance = 0;
+  private server: Server | null = null;
+  private readonly options: DevnetOptions;
+  /** Last time a request arrived, for the TTL. */
+  lastActivity = Date.now();
+
+  constructor(options: DevnetOptions = {}) {
+    this.options = options;
+  }
+
+  async listen(args: { port: number; host?: string }): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(args.port, args.host ?? '127.0.0.1', () => resolve());
+    });
+    const addr = this.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('invariant: server has no TCP address');
+    return addr.port;
+  }
+
+  async close(): Promise<void> {
+    for (const l of this.live.values()) clearInterval(l.timer);
+    this.live.clear();
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  instance(id: number): Instance {
+    const inst = this.instances.get(id);
+    if (inst === undefined) throw new BadRequest(`Instance ${id} not found`, 404);
+    if (inst === null) throw new BadRequest(`Instance ${id} was deleted`, 410);
+    return inst;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.lastActivity = Date.now();
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      let body = new Uint8Array(Buffer.concat(chunks));
+      if (req.headers['content-encoding'] === 'gzip') body = new Uint8Array(gunzipSync(body));
+      const path = (req.url ?? '/').split('?')[0];
+      const method = req.method ?? 'GET';
+      const extra = this.options.extraRoutes ? await this.options.extraRoutes({ method, path, body }) : null;
+      const out: RouteResult = extra ?? (await this.route({ method, path, body }));
+      if (out.raw !== undefined) {
+        res.writeHead(out.status, { 'content-type': 'text/plain' });
+        res.end(out.raw);
+        return;
+      }
+      const text = out.json === undefined ? '' : stringify(out.json);
+      res.writeHead(out.status, { 'content-type': 'application/json' });
+      res.end(text);
+    } catch (e) {
+      const status = e instanceof BadRequest ? e.status : 500;
+      const message = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof BadRequest)) this.log(`devnet: internal error: ${(e as Error)?.stack ?? message}`);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(stringify({ message }));
+    }
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  private json(body: Uint8Array): any {
+    if (body.length === 0) return null;
+    try {
+      return parse(new TextDecoder().decode(body));
+    } catch (e) {
+      throw new BadRequest(`Malformed JSON body: ${(e as Error).message}`);
+    }
+  }
+
+  private async route(r: { method: string; path: string; body: Uint8Array }): Promise<RouteResult> {
+    const { method, path } = r;
+    if (path === '/status' || path === '/') return { status: 200, json: { devnet: true } };
+    if (path === '/blobstore' && method === 'POST') {
+      const id = bytesToHex(sha256(r.body));
+      this.blobs.set(id, r.body);
+      return { status: 200, raw: id };
+    }
+    const blob = path.match(/^\/blobstore\/([0-9a-f]+)$/);
+    if (blob && method === 'GET') {
+      const data = this.blobs.get(blob[1]);
+      if (!data) throw new BadRequest(`Blob ${blob[1]} not found`, 404);
+      return { status: 200, raw: Buffer.from(data).toString('latin1') };
+    }
+    if (path === '/instances' && method === 'POST') return { status: 201, json: this.createInstance(this.json(r.body)) };
+    if (path === '/instances' && method === 'GET') {
+      return { status: 200, json: [...this.instances.entries()].map(([, i]) => (i ? 'Available' : 'Deleted')) };
+    }
+    if (path === '/http_gateway' && method === 'POST') {
+      return {
+        status: 200,
+        json: { Error: { message: 'The devnet HTTP gateway arrives with its live mode; use queries and updates through @dfinity/pic meanwhile.' } },
+      };
+    }
+    const m = path.match(/^\/instances\/(\d+)(\/.*)?$/);
+    if (!m) throw new BadRequest(`No route ${method} ${path}`, 404);
+    const id = Number(m[1]);
+    const sub = m[2] ?? '';
+    if (sub === '' && method === 'DELETE') {
+      this.instance(id);
+      const l = this.live.get(id);
+      if (l) clearInterval(l.timer);
+      this.live.delete(id);
+      this.instances.set(id, null);
+      return { status: 200 };
+    }
+    const inst = this.instance(id);
+    const body = method === 'POST' ? this.json(r.body) : null;
+    return { status: 200, json: await this.instanceRoute(inst, method, sub, body) };
+  }
+
+  private createInstance(req: any): unknown {
+    const set = req?.subnet_config_set;
+    if (!set || typeof set !== 'object') throw new BadRequest('CreateInstanceRequest: missing subnet_config_set');
+    const specs: SubnetSpec[] = [];
+    const add = (kind: SubnetKind, cfg: any) => {
+      if (cfg === undefined || cfg === null) return;
+      if (cfg.state_config !== undefined && cfg.state_config !== 'New') {
+        throw new BadRequest('The devnet creates subnets from scratch only (state_config "New").');
+      }
+      specs.push({ kind, benchmarking: cfg.instruction_config === 'Benchmarking' });
+    };
+    add('NNS', set.nns);
+    add('SNS', set.sns);
+    add('II', set.ii);
+    add('Fiduciary', set.fiduciary);
+    add('Bitcoin', set.bitcoin);
+    for (const s of set.system ?? []) add('System', s);
+    for (const s of set.application ?? []) add('Application', s);
+    for (const s of set.verified_application ?? []) add('Application', s);
+    if (specs.length === 0) return { Error: { message: 'At least one subnet must be configured.' } };
+    const id = this.nextInstance++;
+    const threshold = this.options.threshold?.() ?? null;
+    const services: ManagementServices = {
+      ingressAllowed: defaultIngressAllowed,
+      signatureFee: (a) => threshold?.signatureFee(a) ?? null,
+      httpRequestFee,
+      threshold,
+      outcalls: this.outcalls,
+      signingRounds: 2,
+    };
+    const inst = new Instance({ id, subnets: specs, certifier: new Certifier(), services, log: (l) => this.log(l) });
+    this.options.onInstanceCreated?.(inst);
+    this.instances.set(id, inst);
+    return { Created: { instance_id: id, topology: this.topology(inst) } };
+  }
+
+  private topology(inst: Instance): unknown {
+    const subnet_configs: Record<string, unknown> = {};
+    for (const s of inst.subnets) {
+      subnet_configs[s.id.toText()] = {
+        subnet_kind: s.kind,
+        size: s.size,
+        canister_ranges: [{ start: { canister_id: b64(idBytes(s.start)) }, end: { canister_id: b64(idBytes(s.end)) } }],
+        node_ids: [],
+      };
+    }
+    const def = inst.defaultSubnet();
+    return { subnet_configs, default_effective_canister_id: { canister_id: b64(idBytes(def.start)) } };
+  }
+
+  private effectiveSubnet(inst: Instance, ep: any) {
+    if (ep && typeof ep === 'object' && 'SubnetId' in ep) {
+      const s = inst.subnetById(principalOf(ep.SubnetId, 'effective_principal'));
+      if (!s) throw new BadRequest('The effective subnet does not exist in this instance');
+      return s;
+    }
+    if (ep && typeof ep === 'object' && 'CanisterId' in ep) return inst.subnetOfId(principalOf(ep.CanisterId, 'effective_principal'));
+    return null;
+  }
+
+  private async instanceRoute(inst: Instance, method: string, sub: string, body: any): Promise<unknown> {
+    const canister = (field = 'canister_id') => {
+      const id = principalOf(body?.[field], field);
+      const c = inst.getCanister(id);
+      if (!c) throw new BadRequest(`CanisterNotFound(${id.toText()})`, 400);
+      return c;
+    };
+    switch (`${method} ${sub}`) {
+      case 'POST /update/submit_ingress_message': {
+        const sender = principalOf(body.sender, 'sender');
+        const canisterId = principalOf(body.canister_id, 'canister_id');
+        try {
+          const id = inst.submitIngress({
+            sender,
+            canisterId,
+            method: String(body.method),
+            arg: unb64(body.payload, 'payload'),
+            effectiveSubnet: this.effectiveSubnet(inst, body.effective_principal),
+          });
+          return { Ok: { effective_principal: body.effective_principal ?? 'None', message_id: Array.from(hexToBytes(id)) } };
+        } catch (e) {
+          if (e instanceof IcError) return encodeResult(icErrorResult(e));
+          throw e;
+        }
+      }
+      case 'POST /update/await_ingress_message':
+        return encodeResult(inst.awaitIngress(messageId(body.message_id)));
+      case 'POST /read/ingress_status': {
+        const r = inst.ingressStatus(messageId(body.raw_message_id?.message_id));
+        return r ? encodeResult(r) : null;
+      }
+      case 'POST /read/query': {
+        const result = inst.query({
+          sender: principalOf(body.sender, 'sender'),
+          canisterId: principalOf(body.canister_id, 'canister_id'),
+          method: String(body.method),
+          arg: unb64(body.payload, 'payload'),
+        });
+        return encodeResult(result);
+      }
+      case 'POST /update/tick':
+        inst.tick();
+        return undefined;
+      case 'GET /read/get_time':
+        return { nanos_since_epoch: inst.timeNs };
+      case 'POST /update/set_time':
+      case 'POST /update/set_certified_time': {
+        const t = toBigInt(body?.nanos_since_epoch, 'nanos_since_epoch');
+        if (t < inst.timeNs) throw new BadRequest(`Time cannot go backwards: ${t} < ${inst.timeNs}`);
+        inst.timeNs = t;
+        return undefined;
+      }
+      case 'POST /read/get_controllers':
+        return canister().settings.controllers.map((p) => ({ principal_id: b64(p.toUint8Array()) }));
+      case 'POST /read/pub_key': {
+        const s = inst.subnetById(principalOf(body.subnet_id, 'subnet_id'));
+        if (!s) throw new BadRequest('Subnet not found');
+        return Array.from(inst.rootKey());
+      }
+      case 'POST /read/get_subnet': {
+        const id = principalOf(body.canister_id, 'canister_id');
+        const c = inst.getCanister(id);
+        const s = c ? inst.subnets[c.subnetIndex] : inst.subnetOfId(id);
+        return s ? { subnet_id: b64(s.id.toUint8Array()) } : null;
+      }
+      case 'POST /read/get_cycles':
+        return { cycles: canister().cycles };
+      case 'POST /update/add_cycles': {
+        const c = canister();
+        c.cycles += toBigInt(body.amount, 'amount');
+        return { cycles: c.cycles };
+      }
+      case 'POST /read/get_stable_memory':
+        return { blob: b64(canister().getStableMemory()) };
+      case 'POST /update/set_stable_memory': {
+        const c = canister();
+        const blobId = bytesToHex(unb64(body.blob_id, 'blob_id'));
+        const blob = this.blobs.get(blobId);
+        if (!blob) throw new BadRequest(`Blob ${blobId} not found`, 404);
+        c.setStableMemory(blob);
+        return undefined;
+      }
+      case 'GET /_/topology':
+        return this.topology(inst);
+      case 'GET /read/get_canister_http':
+        return this.outcalls.list(inst.id).map((o) => ({
+          subnet_id: { subnet_id: b64(o.subnetId.toUint8Array()) },
+          request_id: o.requestId,
+          http_method: o.method,
+          url: o.url,
+          headers: o.headers,
+          body: b64(o.body),
+          max_response_bytes: o.maxResponseBytes === null ? undefined : Number(o.maxResponseBytes),
+        }));
+      case 'POST /update/mock_canister_http': {
+        const decode = (r: any): OutcallResponse => {
+          if (r?.CanisterHttpReply) {
+            const reply = r.CanisterHttpReply;
+            return { kind: 'reply', status: Number(reply.status), headers: reply.headers ?? [], body: unb64(reply.body, 'body') };
+          }
+          if (r?.CanisterHttpReject) return { kind: 'reject', code: Number(r.CanisterHttpReject.reject_code), message: String(r.CanisterHttpReject.message) };
+          throw new BadRequest('mock_canister_http: response must be CanisterHttpReply or CanisterHttpReject');
+        };
+        try {
+          this.outcalls.complete({
+            instance: inst,
+            requestId: Number(body.request_id),
+            responses: [decode(body.response), ...(body.additional_responses ?? []).map(decode)],
+          });
+        } catch (e) {
+          throw new BadRequest((e as Error).message);
+        }
+        return undefined;
+      }
+      case 'POST /auto_progress':
+        this.startLive(inst, Number(body?.artificial_delay_ms ?? 0));
+        return undefined;
+      case 'GET /auto_progress':
+        return this.live.has(inst.id);
+      case 'POST /stop_progress': {
+        const l = this.live.get(inst.id);
+        if (l) clearInterval(l.timer);
+        this.live.delete(inst.id);
+        return undefined;
+      }
+      default:
+        throw new BadRequest(`No route ${method} /instances/${inst.id}${sub}`, 404);
+    }
+  }
+
+  /** Auto progress: rounds run on their own, time follows the wall clock, outcalls go out for real. */
+  private startLive(inst: Instance, delayMs: number): void {
+    if (this.live.has(inst.id)) return;
+    const l: Live = {
+      busy: false,
+      timer: setInterval(
+        () => {
+          if (l.busy) return;
+          l.busy = true;
+          const now = BigInt(Date.now()) * 1_000_000n;
+          if (now > inst.timeNs) inst.timeNs = now;
+          try {
+            inst.tick();
+          } catch (e) {
+            this.log(`devnet: live round failed: ${(e as Error).stack}`);
+          }
+          this.outcalls
+            .forwardLive(inst)
+            .catch((e) => this.log(`devnet: outcall forwarding failed: ${(e as Error).message}`))
+            .finally(() => (l.busy = false));
+        },
+        Math.max(10, delayMs),
+      ),
+    };
+    this.live.set(inst.id, l);
+  }
+}
+
+type RouteResult = { status: number; json?: unknown; raw?: string };
+
+function idBytes(index: bigint): Uint8Array {
+  const b = new Uint8Array(10);
+  new DataView(b.buffer).setBigUint64(0, index);
+  b[8] = 1;
+  b[9] = 1;
+  return b;
+}
+
+function messageId(v: unknown): string {
+  if (Array.isArray(v)) return bytesToHex(Uint8Array.from(v as number[]));
+  if (typeof v === 'string') return bytesToHex(new Uint8Array(Buffer.from(v, 'base64')));
+  if (v && typeof v === 'object') return bytesToHex(Uint8Array.from(Object.values(v as Record<string, number>)));
+  throw new BadRequest('message_id: expected bytes');
+}
+
+function encodeResult(r: CallResult): unknown {
+  if (r.kind === 'reply') return { Ok: b64(r.bytes) };
+  return { Err: { reject_code: r.code, reject_message: r.message, error_code: r.errorCode, certified: true } };
+}
