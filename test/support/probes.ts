@@ -1,0 +1,95 @@
+/** Candid interfaces of the probe canisters (test/fixtures), for @dfinity/pic actors. */
+import type { IDL as IDLType } from '@icp-sdk/core/candid';
+import type { Principal } from '@icp-sdk/core/principal';
+
+type CallOutcome = { Ok: string } | { Err: { code: number; message: string } };
+
+export interface AzleProbe {
+  get(): Promise<bigint>;
+  inc(): Promise<bigint>;
+  queryMutate(): Promise<bigint>;
+  trapAfterWrite(): Promise<bigint>;
+  setStable(key: string, value: string): Promise<[] | [string]>;
+  getStable(key: string): Promise<[] | [string]>;
+  whoami(): Promise<Principal>;
+  self(): Promise<Principal>;
+  now(): Promise<bigint>;
+  echo(s: string): Promise<string>;
+  spin(n: number): Promise<bigint>;
+  forever(): Promise<bigint>;
+  callText(canister: Principal, method: string, arg: string): Promise<CallOutcome>;
+  sendCycles(canister: Principal, method: string, amount: bigint): Promise<{ result: bigint; balanceBefore: bigint; balanceAfter: bigint }>;
+  acceptHalf(): Promise<bigint>;
+  rawRand(): Promise<Uint8Array>;
+  startTimer(delaySeconds: number): Promise<bigint>;
+  timerCount(): Promise<bigint>;
+  setCertified(data: Uint8Array): Promise<null>;
+  certificate(): Promise<[] | [Uint8Array]>;
+  balance(): Promise<bigint>;
+  controls(p: Principal): Promise<boolean>;
+}
+
+export const azleProbeIdl: IDLType.InterfaceFactory = ({ IDL }) => {
+  const CallOutcome = IDL.Variant({ Ok: IDL.Text, Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) });
+  return IDL.Service({
+    get: IDL.Func([], [IDL.Nat], ['query']),
+    inc: IDL.Func([], [IDL.Nat], []),
+    queryMutate: IDL.Func([], [IDL.Nat], ['query']),
+    trapAfterWrite: IDL.Func([], [IDL.Nat], []),
+    setStable: IDL.Func([IDL.Text, IDL.Text], [IDL.Opt(IDL.Text)], []),
+    getStable: IDL.Func([IDL.Text], [IDL.Opt(IDL.Text)], ['query']),
+    whoami: IDL.Func([], [IDL.Principal], ['query']),
+    self: IDL.Func([], [IDL.Principal], ['query']),
+    now: IDL.Func([], [IDL.Nat64], ['query']),
+    echo: IDL.Func([IDL.Text], [IDL.Text], ['query']),
+    spin: IDL.Func([IDL.Nat32], [IDL.Nat64], ['query']),
+    forever: IDL.Func([], [IDL.Nat], []),
+    callText: IDL.Func([IDL.Principal, IDL.Text, IDL.Text], [CallOutcome], []),
+    sendCycles: IDL.Func(
+      [IDL.Principal, IDL.Text, IDL.Nat],
+      [IDL.Record({ result: IDL.Nat, balanceBefore: IDL.Nat, balanceAfter: IDL.Nat })],
+      [],
+    ),
+    acceptHalf: IDL.Func([], [IDL.Nat], []),
+    rawRand: IDL.Func([], [IDL.Vec(IDL.Nat8)], []),
+    startTimer: IDL.Func([IDL.Nat32], [IDL.Nat64], []),
+    timerCount: IDL.Func([], [IDL.Nat], ['query']),
+    setCertified: IDL.Func([IDL.Vec(IDL.Nat8)], [IDL.Null], []),
+    certificate: IDL.Func([], [IDL.Opt(IDL.Vec(IDL.Nat8))], ['query']),
+    balance: IDL.Func([], [IDL.Nat], ['query']),
+    controls: IDL.Func([IDL.Principal], [IDL.Bool], ['query']),
+  });
+};
+
+export const azleProbeInit = ({ IDL }: { IDL: typeof IDLType }) => [IDL.Opt(IDL.Nat)];
+
+export interface MotokoProbe {
+  inc(): Promise<bigint>;
+  get(): Promise<bigint>;
+  queryMutate(): Promise<bigint>;
+  trapAfterWrite(): Promise<bigint>;
+  greet(name: string): Promise<string>;
+  greetUpdate(name: string): Promise<string>;
+  refuse(name: string): Promise<string>;
+  acceptHalf(): Promise<bigint>;
+  balance(): Promise<bigint>;
+  whoami(): Promise<Principal>;
+  forever(): Promise<bigint>;
+  spin(k: bigint): Promise<bigint>;
+}
+
+export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
+  IDL.Service({
+    inc: IDL.Func([], [IDL.Nat], []),
+    get: IDL.Func([], [IDL.Nat], ['query']),
+    queryMutate: IDL.Func([], [IDL.Nat], ['query']),
+    trapAfterWrite: IDL.Func([], [IDL.Nat], []),
+    greet: IDL.Func([IDL.Text], [IDL.Text], ['query']),
+    greetUpdate: IDL.Func([IDL.Text], [IDL.Text], []),
+    refuse: IDL.Func([IDL.Text], [IDL.Text], []),
+    acceptHalf: IDL.Func([], [IDL.Nat], []),
+    balance: IDL.Func([], [IDL.Nat], ['query']),
+    whoami: IDL.Func([], [IDL.Principal], ['query']),
+    forever: IDL.Func([], [IDL.Nat], []),
+    spin: IDL.Func([IDL.Nat], [IDL.Nat64], ['query']),
+  });
