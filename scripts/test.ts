@@ -1,11 +1,23 @@
-// Runs every test of the project with Node's own test runner, on the Node that runs this script
-// (the project's Node 24 from node_modules/.bin when started through npm).
+// `npm test`: type-checks the project, then runs every test with Node's own test runner, on the
+// Node that runs this script (the project's Node 24 from node_modules/.bin through npm).
+// Pass file globs to run a subset: `npm test -- 'devnet/**/*.test.ts'` (then the type check is skipped).
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 
-const patterns = process.argv.length > 2
-  ? process.argv.slice(2)
-  : ['src/**/*.test.ts', 'devnet/**/*.test.ts', 'test/**/*.test.ts'];
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=600000', ...patterns], {
-  stdio: 'inherit',
-});
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const custom = process.argv.length > 2;
+const patterns = custom ? process.argv.slice(2) : ['src/**/*.test.ts', 'devnet/**/*.test.ts', 'test/**/*.test.ts'];
+
+if (!custom) {
+  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    process.stderr.write('test: type check failed\n');
+    process.exit(tsc.status ?? 1);
+  }
+}
+const result = spawnSync(
+  process.execPath,
+  ['--disable-warning=ExperimentalWarning', '--test', '--test-concurrency=1', '--test-timeout=600000', ...patterns],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` } },
+);
 process.exit(result.status ?? 1);
