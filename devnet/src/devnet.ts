@@ -7,6 +7,14 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import { DevnetServer, type DevnetOptions } from './server/server.ts';
 import { ThresholdKeys } from './services/threshold/index.ts';
 import { startLocalChains, type LocalChains } from './chains/index.ts';
+import {
+  BITCOIN_MAINNET_CANISTER_ID,
+  BITCOIN_TESTNET_CANISTER_ID,
+  BitcoinCanister,
+  handleAdminRequest,
+  RegtestChain,
+} from './services/bitcoin/index.ts';
+import type { Instance } from './ic/instance.ts';
 
 /**
  * The seed of the devnet's threshold master keys. Fixed so addresses are reproducible across runs
@@ -36,8 +44,24 @@ export async function startDevnet(
   args: { port?: number; host?: string; log?: (line: string) => void; withChains?: boolean } = {},
 ): Promise<Devnet> {
   const seed = thresholdSeed();
+  // Each instance has its own regtest chain, behind both Bitcoin canister ids (PocketIC runs its
+  // Bitcoin canister configured for regtest the same way).
+  const bitcoinChains = new Map<number, RegtestChain>();
   const options: DevnetOptions = {
     log: args.log,
+    onInstanceCreated: (instance: Instance) => {
+      const chain = new RegtestChain({ now: () => instance.timeNs });
+      bitcoinChains.set(instance.id, chain);
+      instance.systemCanisters.set(BITCOIN_MAINNET_CANISTER_ID, new BitcoinCanister({ chain, canisterNetwork: 'mainnet' }));
+      instance.systemCanisters.set(BITCOIN_TESTNET_CANISTER_ID, new BitcoinCanister({ chain, canisterNetwork: 'testnet' }));
+    },
+    extraRoutes: async ({ method, path, body }) => {
+      const m = path.match(/^\/instances\/(\d+)(\/devnet\/bitcoin\/.*)$/);
+      if (!m) return null;
+      const chain = bitcoinChains.get(Number(m[1]));
+      if (!chain) return { status: 404, json: { message: `Instance ${m[1]} not found` } };
+      return handleAdminRequest({ chain, method, path: m[2], body: body.length ? new TextDecoder().decode(body) : undefined });
+    },
     threshold: () => {
       const keys = new ThresholdKeys({ seed });
       return {

@@ -107,7 +107,7 @@ export class Canister {
   /** Stop requests waiting for the canister to become stopped (management tickets). */
   stopWaiters: number[] = [];
   /** Instructions executed by queries and updates, for the bench and canister_status. */
-  stats = { updates: 0, queries: 0, instructions: 0n };
+  stats = { updates: 0, queries: 0, instructions: 0n, wasmMs: 0 };
 
   stable: Uint8Array = new Uint8Array(0);
   stablePages = 0n;
@@ -317,6 +317,7 @@ export class Canister {
     this.counter.value = ctx.instructionLimit;
     this.currentContext = ctx;
     let trap: CanisterTrap | null = null;
+    const started = performance.now();
     try {
       const fn = this.resolveEntry(args.entry);
       if ('env' in args.entry) fn(this.memory64 ? args.entry.env : Number(args.entry.env));
@@ -325,6 +326,7 @@ export class Canister {
       trap = this.classifyTrap(e, ctx);
     } finally {
       this.currentContext = null;
+      this.stats.wasmMs += performance.now() - started;
     }
     const used = ctx.instructionLimit - (this.counter.value as bigint);
     const instructions = used < 0n ? ctx.instructionLimit : used;

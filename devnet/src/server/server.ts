@@ -312,6 +312,15 @@ export class DevnetServer {
       }
       case 'GET /_/topology':
         return this.topology(inst);
+      case 'GET /devnet/stats':
+        // Devnet-only: where time goes, per canister (for the benchmarks).
+        return [...inst.canisters.values()].map((c) => ({
+          canister_id: c.idText,
+          updates: c.stats.updates,
+          queries: c.stats.queries,
+          instructions: c.stats.instructions,
+          wasm_ms: c.stats.wasmMs,
+        }));
       case 'GET /read/get_canister_http':
         return this.outcalls.list(inst.id).map((o) => ({
           subnet_id: { subnet_id: b64(o.subnetId.toUint8Array()) },
