@@ -253,8 +253,12 @@ export class DevnetServer {
           throw e;
         }
       }
-      case 'POST /update/await_ingress_message':
-        return encodeResult(inst.awaitIngress(messageId(body.message_id)));
+      case 'POST /update/await_ingress_message': {
+        const id = messageId(body.message_id);
+        // Live instances progress on their own (rounds, outcalls forwarded for real): wait for them.
+        if (this.live.has(inst.id)) return encodeResult(await this.awaitLive(inst, id));
+        return encodeResult(inst.awaitIngress(id));
+      }
       case 'POST /read/ingress_status': {
         const r = inst.ingressStatus(messageId(body.raw_message_id?.message_id));
         return r ? encodeResult(r) : null;
@@ -367,6 +371,17 @@ export class DevnetServer {
     }
   }
 
+  private async awaitLive(inst: Instance, id: string): Promise<CallResult> {
+    const deadline = Date.now() + LIVE_AWAIT_MS;
+    for (;;) {
+      const r = inst.ingressStatus(id);
+      if (r) return r;
+      if (!this.live.has(inst.id)) return inst.awaitIngress(id);
+      if (Date.now() > deadline) throw new BadRequest(`ingress message ${id} did not complete within ${LIVE_AWAIT_MS} ms`, 504);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** Auto progress: rounds run on their own, time follows the wall clock, outcalls go out for real. */
   private startLive(inst: Instance, delayMs: number): void {
     if (this.live.has(inst.id)) return;
@@ -396,6 +411,9 @@ export class DevnetServer {
 }
 
 type RouteResult = { status: number; json?: unknown; raw?: string };
+
+/** How long an await on a live instance waits before giving up (outcalls time out at 30 s). */
+const LIVE_AWAIT_MS = 120_000;
 
 function idBytes(index: bigint): Uint8Array {
   const b = new Uint8Array(10);
