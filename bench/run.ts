@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: every benchmark of the project, printed. Benchmarks are scripts that print
+ * numbers; they assert nothing and never run as tests.
+ */
+import { runDevnetBench } from './devnet.bench.ts';
+import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
+import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+await runDevnetBench();
+
+out('\n## threshold signatures (devnet management canister, through its Candid entry point)');
+for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
+  out(`${r.keyType.padEnd(24)} same key: ${r.sameKeyPerSecond.toFixed(0).padStart(5)} sig/s   new derivation path each time: ${r.freshKeyPerSecond.toFixed(0).padStart(5)} sig/s`);
+}
+
+out('\n## Bitcoin canister (devnet regtest)');
+for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/call (${r.iterations} calls)`);
+
+try {
+  const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark
+  const { runChainsBench } = (await import(chainsBench)) as { runChainsBench: () => Promise<void> };
+  out('\n## chain library, Node and inside an Azle canister');
+  await runChainsBench();
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+}
