@@ -254,6 +254,13 @@ describe('inter-canister calls (Azle calling Motoko)', () => {
     assert.deepEqual(await azleActor.callText(moId, 'greet', 'back'), { Ok: 'Hello, back!' });
   });
 
+  test('a trap in a reply callback rolls the callback back and runs the cleanup callback', async () => {
+    const before = await azleActor.get();
+    await assert.rejects(azleActor.callThenTrap(moId), /trapped in the reply callback/);
+    assert.equal(await azleActor.get(), before, 'the reply callback’s change was rolled back');
+    assert.equal(await azleActor.cleanupCount(), 1n, 'the cleanup callback ran and its change persisted');
+  });
+
   test('cycles sent with a call: the callee accepts half, the rest is refunded', async () => {
     const moBefore = await pic.getCyclesBalance(moId);
     const r = await azleActor.sendCycles(moId, 'acceptHalf', 2_000_000_000n);

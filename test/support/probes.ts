@@ -29,6 +29,8 @@ export interface AzleProbe {
   controls(p: Principal): Promise<boolean>;
   rawCall(canister: Principal, method: string, arg: Uint8Array, cycles: bigint): Promise<{ Ok: Uint8Array } | { Err: { code: number; message: string } }>;
   log(line: string): Promise<null>;
+  callThenTrap(canister: Principal): Promise<bigint>;
+  cleanupCount(): Promise<bigint>;
   httpGet(url: string, maxResponseBytes: [] | [bigint]): Promise<{ Ok: HttpResult } | { Err: { code: number; message: string } }>;
 }
 
@@ -66,6 +68,8 @@ export const azleProbeIdl: IDLType.InterfaceFactory = ({ IDL }) => {
     controls: IDL.Func([IDL.Principal], [IDL.Bool], ['query']),
     rawCall: IDL.Func([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat], [IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })], []),
     log: IDL.Func([IDL.Text], [IDL.Null], []),
+    callThenTrap: IDL.Func([IDL.Principal], [IDL.Nat], []),
+    cleanupCount: IDL.Func([], [IDL.Nat], ['query']),
     httpGet: IDL.Func([IDL.Text, IDL.Opt(IDL.Nat64)], [IDL.Variant({ Ok: HttpResult, Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })], []),
   });
 };
