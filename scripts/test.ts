@@ -1,6 +1,6 @@
-// `npm test`: type-checks the project, then runs every test with Node's own test runner, on the
+// `npm test`: type-checks and lints the project, then runs every test with Node's own test runner, on the
 // Node that runs this script (the project's Node 24 from node_modules/.bin through npm).
-// Pass file globs to run a subset: `npm test -- 'devnet/**/*.test.ts'` (then the type check is skipped).
+// Pass file globs to run a subset: `npm test -- 'devnet/**/*.test.ts'` (then the type check and lint are skipped).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
@@ -13,6 +13,11 @@ if (!custom) {
   if (tsc.status !== 0) {
     process.stderr.write('test: type check failed\n');
     process.exit(tsc.status ?? 1);
+  }
+  const lint = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
+  if (lint.status !== 0) {
+    process.stderr.write('test: lint failed\n');
+    process.exit(lint.status ?? 1);
   }
 }
 const result = spawnSync(

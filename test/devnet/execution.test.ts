@@ -208,11 +208,10 @@ describe('Motoko canister (64-bit Wasm, enhanced orthogonal persistence)', () =>
 
 describe('inter-canister calls (Azle calling Motoko)', () => {
   let azleActor: Actor<AzleProbe>;
-  let azleId: Principal;
   let moActor: Actor<MotokoProbe>;
   let moId: Principal;
   before(async () => {
-    ({ actor: azleActor, canisterId: azleId } = await setupAzle(0n));
+    ({ actor: azleActor } = await setupAzle(0n));
     ({ actor: moActor, canisterId: moId } = await setupMotoko());
   });
 

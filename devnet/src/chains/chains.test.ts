@@ -23,9 +23,8 @@ function processAlive(pid: number): boolean {
 
 test('startLocalChains serves both chains on loopback and stop() ends them', async () => {
   const chains = await startLocalChains();
-  let pid = 0;
+  const pid = chains.evm.pid;
   try {
-    pid = chains.evm.pid;
     assert.match(chains.evm.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(chains.solana.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(await post(chains.evm.url, 'eth_chainId'), '0x7a69');

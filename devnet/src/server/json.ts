@@ -13,7 +13,7 @@ export function stringify(value: unknown): string {
 
 /** Parse JSON, turning integers beyond 2^53 into bigint. */
 export function parse(text: string): unknown {
-  const marked = text.replace(/([:\[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, `$1"${BIG}$2"`);
+  const marked = text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, `$1"${BIG}$2"`);
   return JSON.parse(marked, (_k, v) => {
     if (typeof v === 'string' && v.startsWith(BIG)) return BigInt(v.slice(BIG.length));
     return v;

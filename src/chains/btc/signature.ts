@@ -150,7 +150,7 @@ export function p2trKeyPathWitness({ signature, publicKey, sighash, index }: {
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
     throw new InvalidSignatureError({ index, signature: describe(signature), details: 'expected a 64-byte BIP340 signature' });
   }
-  let valid = false;
+  let valid: boolean;
   try {
     valid = schnorr.verify(signature, sighash, outputKey);
   } catch {
