@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runInAzleLikeRuntime } from '../../../test/support/azle-like-runtime.ts';
 
 /**
  * Runs the Ethereum builders in a fresh Node process, optionally with globals like stable-mode
@@ -10,17 +10,10 @@ import { spawnSync } from 'node:child_process';
  * the canister test of issue 3 runs the real thing.
  */
 function runBuilders(azleLike: boolean): Record<string, string> {
-  const script = `
-    // Node strips TypeScript with a WebAssembly module loaded on the first .ts import.
-    await import(process.env.WARM_UP);
-    if (process.env.AZLE_LIKE === '1') {
-      const realCrypto = globalThis.crypto;
-      for (const name of ['Intl', 'WebSocket', 'EventSource', 'EventTarget', 'Event']) delete globalThis[name];
-      for (const name of ['fetch', 'Buffer', 'window', 'global', 'self', 'URL', 'WebAssembly', 'setTimeout', 'clearTimeout']) {
-        Object.defineProperty(globalThis, name, { configurable: true, get() { throw new ReferenceError(name + ' is not available in Azle'); } });
-      }
-      Object.defineProperty(globalThis, 'crypto', { configurable: true, value: { getRandomValues: (array) => realCrypto.getRandomValues(array) } });
-    }
+  return runInAzleLikeRuntime({
+    azleLike,
+    env: { ETH_INDEX: new URL('./index.ts', import.meta.url).href },
+    body: `
     const eth = await import(process.env.ETH_INDEX);
     const { secp256k1 } = await import('@noble/curves/secp256k1.js');
     const { bytesToHex } = await import('@noble/hashes/utils.js');
@@ -44,20 +37,8 @@ function runBuilders(azleLike: boolean): Record<string, string> {
       personal,
       ether: eth.formatEther(123456789000000000n),
     }));
-  `;
-  const conditions = azleLike ? ['--conditions=browser'] : [];
-  const result = spawnSync(process.execPath, [...conditions, '--input-type=module', '--eval', script], {
-    cwd: new URL('../../../', import.meta.url),
-    env: {
-      ...process.env,
-      AZLE_LIKE: azleLike ? '1' : '0',
-      ETH_INDEX: new URL('./index.ts', import.meta.url).href,
-      WARM_UP: new URL('../../lib/errors.ts', import.meta.url).href,
-    },
-    encoding: 'utf8',
+    `,
   });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as Record<string, string>;
 }
 
 test('in an Azle-like runtime (no Intl, Buffer, URL, fetch, setTimeout, crypto.subtle) the bytes are identical', () => {

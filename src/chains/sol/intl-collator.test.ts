@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runInAzleLikeRuntime } from '../../../test/support/azle-like-runtime.ts';
 import fc from 'fast-check';
 import { getAddressComparator } from '@solana/kit';
 import { compareAddresses, withAddressCollator } from './intl-collator.ts';
@@ -139,19 +139,10 @@ describe('withAddressCollator', () => {
  * QuickJS itself; the canister test of issue 3 runs the real thing.
  */
 function runBuilders(azleLike: boolean): Record<string, string> {
-  const script = `
-    // Node strips TypeScript with a WebAssembly module it loads on the first .ts import: load it
-    // (with a module that has no imports of its own besides the base error) before hiding WebAssembly.
-    await import(process.env.WARM_UP);
-    if (process.env.AZLE_LIKE === '1') {
-      const realCrypto = globalThis.crypto;
-      // Absent from QuickJS (reading them gives undefined there; in Node some load undici lazily).
-      for (const name of ['Intl', 'WebSocket', 'EventSource', 'EventTarget', 'Event']) delete globalThis[name];
-      for (const name of ['fetch', 'Buffer', 'window', 'global', 'self', 'URL', 'WebAssembly', 'setTimeout', 'clearTimeout']) {
-        Object.defineProperty(globalThis, name, { configurable: true, get() { throw new ReferenceError(name + ' is not available in Azle'); } });
-      }
-      Object.defineProperty(globalThis, 'crypto', { configurable: true, value: { getRandomValues: (array) => realCrypto.getRandomValues(array) } });
-    }
+  return runInAzleLikeRuntime({
+    azleLike,
+    env: { SOL_INDEX: new URL('./index.ts', import.meta.url).href },
+    body: `
     const sol = await import(process.env.SOL_INDEX);
     const { ed25519 } = await import('@noble/curves/ed25519.js');
     const { bytesToHex } = await import('@noble/hashes/utils.js');
@@ -174,22 +165,8 @@ function runBuilders(azleLike: boolean): Record<string, string> {
       out[name + 'Signature'] = signed.signature;
     }
     process.stdout.write(JSON.stringify(out));
-  `;
-  // The canister bundle is built by esbuild for the browser platform, so packages resolve to
-  // their browser builds (kit's Node build pulls in 'ws', which reads Buffer at load time).
-  const conditions = azleLike ? ['--conditions=browser'] : [];
-  const result = spawnSync(process.execPath, [...conditions, '--input-type=module', '--eval', script], {
-    cwd: new URL('../../../', import.meta.url),
-    env: {
-      ...process.env,
-      AZLE_LIKE: azleLike ? '1' : '0',
-      SOL_INDEX: new URL('./index.ts', import.meta.url).href,
-      WARM_UP: new URL('../../lib/errors.ts', import.meta.url).href,
-    },
-    encoding: 'utf8',
+    `,
   });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as Record<string, string>;
 }
 
 test('in an Azle-like runtime (no Intl, no Buffer/URL/fetch/setTimeout, no crypto.subtle) the bytes are identical', () => {
