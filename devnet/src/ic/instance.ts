@@ -498,13 +498,7 @@ export class Instance implements CanisterHost {
       callee: call.callee,
       codeVersion: c.codeVersion,
     });
-    const total = call.arg.reduce((n, b) => n + b.length, 0);
-    const arg = new Uint8Array(total);
-    let at = 0;
-    for (const part of call.arg) {
-      arg.set(part, at);
-      at += part.length;
-    }
+    const arg = concatBytes(...call.arg);
     this.queue.push({
       kind: 'request',
       from: c.id,

@@ -5,6 +5,7 @@
  * Effects are written to the ExecContext and committed by the instance only if the message succeeds.
  */
 import { Principal } from '@icp-sdk/core/principal';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { CanisterTrap } from './errors.ts';
 import type { Canister, CallContext, CanisterHost } from './canister.ts';
 import { fees } from './limits.ts';
@@ -256,14 +257,7 @@ export function createSystemApi(args: {
     msg_reply: () => {
       const ctx = allow('msg_reply', RESPONDING);
       respond(ctx, 'msg_reply');
-      const total = ctx.replyBuffer.reduce((n, b) => n + b.length, 0);
-      const bytes = new Uint8Array(total);
-      let at = 0;
-      for (const b of ctx.replyBuffer) {
-        bytes.set(b, at);
-        at += b.length;
-      }
-      ctx.response = { kind: 'reply', bytes };
+      ctx.response = { kind: 'reply', bytes: concatBytes(...ctx.replyBuffer) };
     },
     msg_reject: (src, size) => {
       const ctx = allow('msg_reject', RESPONDING);
