@@ -67,7 +67,8 @@ describe('derivation paths: [[schema], principal bytes]', () => {
   test('principals of 0 or more than 29 bytes are refused, naming the bytes', () => {
     assert.throws(
       () => ethDerivationPath({ principal: Principal.managementCanister() }),
-      (e: unknown) => e instanceof InvalidPrincipalError && e.message === 'Invalid principal 0x for a derivation path: expected 1 to 29 bytes, got 0',
+      (e: unknown) =>
+        e instanceof InvalidPrincipalError && e.message === 'Invalid principal 0x for a derivation path: expected 1 to 29 bytes, got 0',
     );
     const long = new Uint8Array(30).fill(0xab);
     assert.throws(
