@@ -14,6 +14,12 @@ if (!custom) {
     process.stderr.write('test: type check failed\n');
     process.exit(tsc.status ?? 1);
   }
+  // Canister code is bundled by Azle (bundler module resolution): it has its own tsconfig.
+  const canisterTsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'canisters/wallet/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (canisterTsc.status !== 0) {
+    process.stderr.write('test: type check of canisters/wallet failed\n');
+    process.exit(canisterTsc.status ?? 1);
+  }
   const lint = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], { cwd: root, stdio: 'inherit' });
   if (lint.status !== 0) {
     process.stderr.write('test: lint failed\n');
