@@ -16,9 +16,8 @@
  * - warm µs: the marginal wall time of one more operation inside a query,
  *   (wall(N) − wall(1)) / (N − 1), and its ratio to Node: the steady-state cost.
  */
-import { join } from 'node:path';
 import { PocketIc, type Actor } from '@dfinity/pic';
-import { buildAzle, ROOT } from '../test/fixtures/build.ts';
+import { chainsProbe } from '../test/fixtures/build.ts';
 import { idlFactory, type ChainsProbe, type Measurement } from '../test/fixtures/chains-probe/src/candid.ts';
 import { BENCH_OP_NAMES, BENCH_OPS, type BenchOp } from '../test/fixtures/chains-probe/src/workload.ts';
 import { startServer } from '../test/support/pic.ts';
@@ -125,7 +124,7 @@ export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns
   const runs = options.queryRuns ?? 15;
   const nodeMicros = new Map(BENCH_OP_NAMES.map((op) => [op, nodeMicrosPerOp({ run: BENCH_OPS[op], budgetMs: nodeBudgetMs })]));
 
-  const fixture = buildAzle({ dir: join(ROOT, 'test', 'fixtures', 'chains-probe'), name: 'chains_probe' });
+  const fixture = chainsProbe();
   const server = await startServer();
   let rows: ChainsBenchRow[];
   let baselineMicros: number;

@@ -23,7 +23,7 @@ import * as eth from '../src/chains/eth/index.ts';
 import * as sol from '../src/chains/sol/index.ts';
 import { formatUnits, MAX_UINT256, parseUnits } from '../src/lib/amount.ts';
 import { WalletError } from '../src/lib/errors.ts';
-import { buildAzle, ROOT } from './fixtures/build.ts';
+import { chainsProbe, ROOT } from './fixtures/build.ts';
 import {
   idlFactory,
   type BtcBuildRequest,
@@ -63,7 +63,7 @@ let pic: PocketIc;
 let canister: Actor<ChainsProbe>;
 
 before(async () => {
-  const fixture = buildAzle({ dir: join(ROOT, 'test', 'fixtures', 'chains-probe'), name: 'chains_probe' });
+  const fixture = chainsProbe();
   server = await startServer();
   pic = await PocketIc.create(server.getUrl());
   ({ actor: canister } = await pic.setupCanister<ChainsProbe>({ idlFactory, wasm: fixture.wasmPath }));
