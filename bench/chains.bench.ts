@@ -156,7 +156,8 @@ export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns
     `${(row.warmMicros / row.nodeMicros).toFixed(1)}×`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   out(line(header));
   for (const cells of table) out(line(cells));
 }

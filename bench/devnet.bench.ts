@@ -42,7 +42,11 @@ async function startToFirstReply(): Promise<number> {
 }
 
 async function stats(url: string, instance: number, canisterId: string): Promise<{ wasm_ms: number; instructions: number }> {
-  const all = (await (await fetch(`${url}/instances/${instance}/devnet/stats`)).json()) as { canister_id: string; wasm_ms: number; instructions: number }[];
+  const all = (await (await fetch(`${url}/instances/${instance}/devnet/stats`)).json()) as {
+    canister_id: string;
+    wasm_ms: number;
+    instructions: number;
+  }[];
   return all.find((s) => s.canister_id === canisterId)!;
 }
 
@@ -65,7 +69,11 @@ export async function runDevnetBench(args: { roundTrips?: number } = {}): Promis
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
       const p = await PocketIc.create(server.getUrl());
-      const r = await p.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: fixture.wasmPath, arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Nat)], [[0n]])) });
+      const r = await p.setupCanister<AzleProbe>({
+        idlFactory: azleProbeIdl,
+        wasm: fixture.wasmPath,
+        arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Nat)], [[0n]])),
+      });
       installs.push(performance.now() - t0);
       if (pic) await p.tearDown();
       else {
@@ -74,7 +82,9 @@ export async function runDevnetBench(args: { roundTrips?: number } = {}): Promis
         canisterId = r.canisterId.toText();
       }
     }
-    out(`instance create + install of the Azle canister (${(size / 1e6).toFixed(2)} MB, chunked): first ${ms(installs[0])} (instruments and compiles), then ${ms(installs[1])}, ${ms(installs[2])} (compiled module cached)`);
+    out(
+      `instance create + install of the Azle canister (${(size / 1e6).toFixed(2)} MB, chunked): first ${ms(installs[0])} (instruments and compiles), then ${ms(installs[1])}, ${ms(installs[2])} (compiled module cached)`,
+    );
     const probe = actor!;
     const instance = (pic as unknown as { client: { instanceId: number } }).client.instanceId;
     for (const kind of ['query', 'update'] as const) {

@@ -12,7 +12,9 @@ await runDevnetBench();
 
 out('\n## threshold signatures (devnet management canister, through its Candid entry point)');
 for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
-  out(`${r.keyType.padEnd(24)} same key: ${r.sameKeyPerSecond.toFixed(0).padStart(5)} sig/s   new derivation path each time: ${r.freshKeyPerSecond.toFixed(0).padStart(5)} sig/s`);
+  out(
+    `${r.keyType.padEnd(24)} same key: ${r.sameKeyPerSecond.toFixed(0).padStart(5)} sig/s   new derivation path each time: ${r.freshKeyPerSecond.toFixed(0).padStart(5)} sig/s`,
+  );
 }
 
 out('\n## Bitcoin canister (devnet regtest)');

@@ -27,12 +27,18 @@ const canisterId = await pic.createCanister({ cycles: 100_000_000_000_000n });
 await pic.installCode({
   canisterId,
   wasm: wallet.wasm,
-  arg: new Uint8Array(IDL.encode([WalletConfig], [{ ecdsa_key_name: 'dfx_test_key', schnorr_key_name: 'dfx_test_key', bitcoin_network: { regtest: null } }])),
+  arg: new Uint8Array(
+    IDL.encode([WalletConfig], [{ ecdsa_key_name: 'dfx_test_key', schnorr_key_name: 'dfx_test_key', bitcoin_network: { regtest: null } }]),
+  ),
 });
 const instance = (pic as unknown as { client: { instanceId: number } }).client.instanceId;
 out(`wallet: canister ${canisterId.toText()} on devnet instance ${instance} (${(wallet.wasm.length / 1e6).toFixed(2)} MB)`);
-out(`wallet: interface canisters/wallet/wallet.did; call it through the PocketIC REST API on instance ${instance} (${devnet.url}/instances/${instance}/update/submit_ingress_message)`);
-out(`devnet: fund a regtest address: curl -X POST ${devnet.url}/instances/${instance}/devnet/bitcoin/fund -d '{"address":"bcrt1…","amountSats":"100000"}'`);
+out(
+  `wallet: interface canisters/wallet/wallet.did; call it through the PocketIC REST API on instance ${instance} (${devnet.url}/instances/${instance}/update/submit_ingress_message)`,
+);
+out(
+  `devnet: fund a regtest address: curl -X POST ${devnet.url}/instances/${instance}/devnet/bitcoin/fund -d '{"address":"bcrt1…","amountSats":"100000"}'`,
+);
 out('devnet: Ctrl-C stops everything');
 
 const stop = async () => {

@@ -181,7 +181,7 @@ describe('BTC in the canister', () => {
     }
   });
 
-  test('BIP84 and BIP86 vector keys give the vectors\' addresses', async () => {
+  test("BIP84 and BIP86 vector keys give the vectors' addresses", async () => {
     const request = {
       ecdsaPublicKey: hex.decode('0330d54fd0dd420a6e5f8d3624f5f3482cae350f79d5f0753bf5beef9c2d91af3c'),
       schnorrPublicKey: hex.decode('03cc8a4bc64d897bddc5fbc2f670f7a8ba0b386779106cf1223c6fc5d7cd6fc115'),
@@ -249,11 +249,14 @@ describe('BTC in the canister', () => {
     assert.equal(new Set(built.sighashes.map((sighash) => hex.encode(sighash))).size, 10);
   });
 
-  test('the Node tests\' pinned 4-input transaction gives the pinned size, fee and change', async () => {
+  test("the Node tests' pinned 4-input transaction gives the pinned size, fee and change", async () => {
     const ecdsa = secp256k1.getPublicKey(new Uint8Array(32).fill(1), true);
     const schnorrKey = secp256k1.getPublicKey(new Uint8Array(32).fill(4), true);
     const ourP2wpkh = btc.p2wpkhAddress({ publicKey: ecdsa, network: 'mainnet' });
-    const ourP2trScript = btc.parseAddress({ address: btc.p2trAddress({ publicKey: schnorrKey, network: 'mainnet' }), network: 'mainnet' }).scriptPubKey;
+    const ourP2trScript = btc.parseAddress({
+      address: btc.p2trAddress({ publicKey: schnorrKey, network: 'mainnet' }),
+      network: 'mainnet',
+    }).scriptPubKey;
     const args: Parameters<typeof btc.buildTransaction>[0] = {
       network: 'mainnet',
       utxos: [
@@ -273,7 +276,10 @@ describe('BTC in the canister', () => {
       feeRate: { satPerVbyte: 5n },
     };
     const built = await same(canister.btcBuildAndHash(toCandidBuild(args)), nodeBuild(args));
-    assert.deepEqual(built.transaction.inputs.map((input) => `${input.txid.slice(0, 2)}:${input.vout}`), ['7a:0', '6b:1', '5e:3']);
+    assert.deepEqual(
+      built.transaction.inputs.map((input) => `${input.txid.slice(0, 2)}:${input.vout}`),
+      ['7a:0', '6b:1', '5e:3'],
+    );
     assert.deepEqual([built.vsize, built.fee, built.changeIndex, built.transaction.outputs[5].value], [418, 2_090n, [5], 12_910n]);
   });
 
@@ -288,7 +294,10 @@ describe('BTC in the canister', () => {
       ['InvalidFeeRateError', { ...BTC_BUILD, feeRate: { satPerVbyte: 0n } }],
       ['InvalidFeeRateError', { ...BTC_BUILD, feeRate: { satPerVbyte: 10_001n } }],
       ['InvalidNetworkError', { ...BTC_BUILD, network: 'testnet4' as btc.BitcoinNetwork }],
-      ['InvalidUtxoError', { ...BTC_BUILD, utxos: [{ txid: '11'.repeat(32), vout: 0, value: 1_000_000n, address: '1FsSia9rv4NeEwvJ2GvXrX7LyxYspbN2mo' }] }],
+      [
+        'InvalidUtxoError',
+        { ...BTC_BUILD, utxos: [{ txid: '11'.repeat(32), vout: 0, value: 1_000_000n, address: '1FsSia9rv4NeEwvJ2GvXrX7LyxYspbN2mo' }] },
+      ],
       ['NoOutputsError', { ...BTC_BUILD, outputs: [] }],
     ];
     for (const [name, args] of cases) {
@@ -299,7 +308,10 @@ describe('BTC in the canister', () => {
     both.utxos[0] = { ...both.utxos[0], scriptPubKey: [OUR_P2TR_SCRIPT] };
     const message = await sameError(
       canister.btcBuildAndHash(both),
-      nodeBuild({ ...BTC_BUILD, utxos: [{ ...BTC_BUILD.utxos[0], scriptPubKey: OUR_P2TR_SCRIPT } as unknown as btc.Utxo, ...BTC_BUILD.utxos.slice(1)] }),
+      nodeBuild({
+        ...BTC_BUILD,
+        utxos: [{ ...BTC_BUILD.utxos[0], scriptPubKey: OUR_P2TR_SCRIPT } as unknown as btc.Utxo, ...BTC_BUILD.utxos.slice(1)],
+      }),
       'InvalidUtxoError',
     );
     assert.match(message, /give exactly one of scriptPubKey \(bytes\) or address/);
@@ -307,11 +319,13 @@ describe('BTC in the canister', () => {
 
   test('finalizing the 10-input transaction with the "IC" signatures: same signed bytes, txid and wtxid', async () => {
     const { transaction } = btc.buildTransaction(BTC_BUILD);
-    const signatures = btc.getSighashes(transaction).map((sighash, index) =>
-      btc.inputTypeOf(transaction.inputs[index].scriptPubKey) === 'p2tr'
-        ? { signature: schnorr.sign(sighash, taprootTweakPrivKey(SCHNORR_SECRET), new Uint8Array(32)), publicKey: SCHNORR_PUBLIC_KEY }
-        : { signature: secp256k1.sign(sighash, ECDSA_SECRET, { prehash: false }), publicKey: ECDSA_PUBLIC_KEY },
-    );
+    const signatures = btc
+      .getSighashes(transaction)
+      .map((sighash, index) =>
+        btc.inputTypeOf(transaction.inputs[index].scriptPubKey) === 'p2tr'
+          ? { signature: schnorr.sign(sighash, taprootTweakPrivKey(SCHNORR_SECRET), new Uint8Array(32)), publicKey: SCHNORR_PUBLIC_KEY }
+          : { signature: secp256k1.sign(sighash, ECDSA_SECRET, { prehash: false }), publicKey: ECDSA_PUBLIC_KEY },
+      );
     const signed = await same(
       canister.btcFinalize({ transaction: toCandidUnsigned(transaction), signatures }),
       node(() => {
@@ -337,7 +351,10 @@ describe('BTC in the canister', () => {
       node(() => btc.finalizeTransaction({ transaction, signatures: signatures.slice(1) })),
       'SignatureCountError',
     );
-    const swappedKeys = signatures.map((entry) => ({ ...entry, publicKey: entry.publicKey === ECDSA_PUBLIC_KEY ? SCHNORR_PUBLIC_KEY : ECDSA_PUBLIC_KEY }));
+    const swappedKeys = signatures.map((entry) => ({
+      ...entry,
+      publicKey: entry.publicKey === ECDSA_PUBLIC_KEY ? SCHNORR_PUBLIC_KEY : ECDSA_PUBLIC_KEY,
+    }));
     await sameError(
       canister.btcFinalize({ transaction: toCandidUnsigned(transaction), signatures: swappedKeys }),
       node(() => btc.finalizeTransaction({ transaction, signatures: swappedKeys })),
@@ -354,18 +371,39 @@ describe('ETH in the canister', () => {
     const one = hex.decode('0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798'); // secret 1
     assert.deepEqual(await canister.ethAddress(one), { Ok: '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf' });
     assert.deepEqual(await canister.ethAddress(web3Public), { Ok: '0x2c7536E3605D9C16a7a3D7b1898e529396a65c23' });
-    await same(canister.ethAddress(ECDSA_PUBLIC_KEY), node(() => eth.publicKeyToAddress(ECDSA_PUBLIC_KEY)));
+    await same(
+      canister.ethAddress(ECDSA_PUBLIC_KEY),
+      node(() => eth.publicKeyToAddress(ECDSA_PUBLIC_KEY)),
+    );
     const uncompressed = secp256k1.getPublicKey(ECDSA_SECRET, false);
-    await same(canister.ethAddress(uncompressed), node(() => eth.publicKeyToAddress(uncompressed)));
+    await same(
+      canister.ethAddress(uncompressed),
+      node(() => eth.publicKeyToAddress(uncompressed)),
+    );
     for (const bad of [ECDSA_PUBLIC_KEY.slice(1), hex.decode(`02${'ff'.repeat(32)}`)]) {
-      await sameError(canister.ethAddress(bad), node(() => eth.publicKeyToAddress(bad)), 'InvalidPublicKeyError');
+      await sameError(
+        canister.ethAddress(bad),
+        node(() => eth.publicKeyToAddress(bad)),
+        'InvalidPublicKeyError',
+      );
     }
   });
 
   test('address parsing: checksummed output, checksum typos refused', async () => {
-    assert.deepEqual(await canister.ethParseAddress('0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359'), { Ok: '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359' });
-    for (const bad of ['0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae', '5aaeb6053f3e94c9b9a09f33669435e7ef1beaed', '0xgaaeb6053f3e94c9b9a09f33669435e7ef1beaed']) {
-      await sameError(canister.ethParseAddress(bad), node(() => eth.parseAddress(bad)), 'InvalidAddressError');
+    assert.deepEqual(await canister.ethParseAddress('0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359'), {
+      Ok: '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
+    });
+    for (const bad of [
+      '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD',
+      '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae',
+      '5aaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+      '0xgaaeb6053f3e94c9b9a09f33669435e7ef1beaed',
+    ]) {
+      await sameError(
+        canister.ethParseAddress(bad),
+        node(() => eth.parseAddress(bad)),
+        'InvalidAddressError',
+      );
     }
   });
 
@@ -379,8 +417,16 @@ describe('ETH in the canister', () => {
     );
     assert.equal(
       serialized.unsignedHex,
-      '02f0' + '01' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0',
+      '02f0' +
+        '01' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0',
     );
     assert.equal(hex.encode(serialized.signingHash), hex.encode(keccak_256(hex.decode(serialized.unsignedHex))));
 
@@ -389,7 +435,10 @@ describe('ETH in the canister', () => {
       canister.ethErc20Transfer({ to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', amount: 12_500_000n }),
       node(() => erc20Data),
     );
-    assert.equal(hex.encode(calldata), `a9059cbb${'0'.repeat(24)}70997970c51812dc3a010c7d01b50e0d17dc79c8${(12_500_000).toString(16).padStart(64, '0')}`);
+    assert.equal(
+      hex.encode(calldata),
+      `a9059cbb${'0'.repeat(24)}70997970c51812dc3a010c7d01b50e0d17dc79c8${(12_500_000).toString(16).padStart(64, '0')}`,
+    );
     const tokenCall: eth.Eip1559Transaction = {
       ...ETH_TRANSFER,
       chainId: 11_155_111n,
@@ -400,7 +449,10 @@ describe('ETH in the canister', () => {
     };
     await same(
       canister.ethSerialize(ethCandid(tokenCall)),
-      node(() => ({ unsignedHex: hex.encode(eth.serializeUnsignedTransaction(tokenCall)), signingHash: eth.transactionSigningHash(tokenCall) })),
+      node(() => ({
+        unsignedHex: hex.encode(eth.serializeUnsignedTransaction(tokenCall)),
+        signingHash: eth.transactionSigningHash(tokenCall),
+      })),
     );
 
     const badFields: eth.Eip1559Transaction[] = [
@@ -411,10 +463,18 @@ describe('ETH in the canister', () => {
       { ...ETH_TRANSFER, value: 1n << 256n },
     ];
     for (const transaction of badFields) {
-      await sameError(canister.ethSerialize(ethCandid(transaction)), node(() => ({ unsignedHex: '', signingHash: eth.transactionSigningHash(transaction) })), 'InvalidTransactionError');
+      await sameError(
+        canister.ethSerialize(ethCandid(transaction)),
+        node(() => ({ unsignedHex: '', signingHash: eth.transactionSigningHash(transaction) })),
+        'InvalidTransactionError',
+      );
     }
     const badTo = { ...ETH_TRANSFER, to: '0x70997970C51812dc3A010C7d01b50e0d17dc79c9' };
-    await sameError(canister.ethSerialize(ethCandid(badTo)), node(() => ({ unsignedHex: '', signingHash: eth.transactionSigningHash(badTo) })), 'InvalidAddressError');
+    await sameError(
+      canister.ethSerialize(ethCandid(badTo)),
+      node(() => ({ unsignedHex: '', signingHash: eth.transactionSigningHash(badTo) })),
+      'InvalidAddressError',
+    );
     await sameError(
       canister.ethErc20Transfer({ to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', amount: 1n << 256n }),
       node(() => eth.encodeErc20Transfer({ to: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', amount: 1n << 256n })),
@@ -430,11 +490,23 @@ describe('ETH in the canister', () => {
         const signed = eth.assembleSignedTransaction({ transaction: transfer, signature: sig, publicKey });
         return { rawTransaction: signed.rawTransaction, hash: signed.hash, from: signed.from, ...signed.signature };
       });
-    const signed = await same(canister.ethAssemble({ transaction: ethCandid(transfer), signature, publicKey: web3Public }), expected(signature));
+    const signed = await same(
+      canister.ethAssemble({ transaction: ethCandid(transfer), signature, publicKey: web3Public }),
+      expected(signature),
+    );
     assert.equal(
       signed.rawTransaction,
-      '0x02f873' + '01' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0' + '01' +
+      '0x02f873' +
+        '01' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0' +
+        '01' +
         'a08f509b0f574bba5d2d92179f7d74d38fd276032692a0459c1a798c1640487abb' +
         'a067b667381fbc04068f5c82204c026430f29adf911d997b0c4f5a587ff8a86a02',
     );
@@ -445,7 +517,9 @@ describe('ETH in the canister', () => {
     const n = secp256k1.Point.Fn.ORDER;
     const s = BigInt(`0x${hex.encode(signature.slice(32))}`);
     const highS = Uint8Array.from([...signature.slice(0, 32), ...hex.decode((n - s).toString(16).padStart(64, '0'))]);
-    assert.deepEqual(await canister.ethAssemble({ transaction: ethCandid(transfer), signature: highS, publicKey: web3Public }), { Ok: signed });
+    assert.deepEqual(await canister.ethAssemble({ transaction: ethCandid(transfer), signature: highS, publicKey: web3Public }), {
+      Ok: signed,
+    });
 
     await sameError(
       canister.ethAssemble({ transaction: ethCandid(transfer), signature, publicKey: ECDSA_PUBLIC_KEY }),
@@ -460,8 +534,20 @@ describe('ETH in the canister', () => {
   });
 
   test('the ethereumjs EIP-1559 vectors, signed in Node and assembled in the canister', async () => {
-    type Vector = { nonce: number; value: number; gasLimit: number; maxInclusionFeePerGas: number; maxFeePerGas: number; to: string; privateKey: Hex; signedTransactionRLP: Hex };
-    const vectors = JSON.parse(readFileSync(join(ROOT, 'test', 'vectors', 'eth', 'eip1559-ethereumjs.json'), 'utf8')) as { chainId: number; vectors: Vector[] };
+    type Vector = {
+      nonce: number;
+      value: number;
+      gasLimit: number;
+      maxInclusionFeePerGas: number;
+      maxFeePerGas: number;
+      to: string;
+      privateKey: Hex;
+      signedTransactionRLP: Hex;
+    };
+    const vectors = JSON.parse(readFileSync(join(ROOT, 'test', 'vectors', 'eth', 'eip1559-ethereumjs.json'), 'utf8')) as {
+      chainId: number;
+      vectors: Vector[];
+    };
     assert.equal(vectors.vectors.length, 10);
     for (const vector of vectors.vectors) {
       const secret = hex.decode(vector.privateKey.slice(2));
@@ -483,20 +569,34 @@ describe('ETH in the canister', () => {
   });
 
   test('EIP-191 personal message hash', async () => {
-    assert.equal(hex.encode(ok(await canister.ethPersonalMessageHash('hello world'))), 'd9eba16ed0ecae432b71fe008c98cc872bb4cc214d3220a36f365326cf807d68');
-    await same(canister.ethPersonalMessageHash('naïve ☃ 𝄞'), node(() => eth.hashPersonalMessage('naïve ☃ 𝄞')));
+    assert.equal(
+      hex.encode(ok(await canister.ethPersonalMessageHash('hello world'))),
+      'd9eba16ed0ecae432b71fe008c98cc872bb4cc214d3220a36f365326cf807d68',
+    );
+    await same(
+      canister.ethPersonalMessageHash('naïve ☃ 𝄞'),
+      node(() => eth.hashPersonalMessage('naïve ☃ 𝄞')),
+    );
   });
 });
 
 describe('SOL in the canister', () => {
   test('addresses: the RFC 8032 key, the workload key, bad keys', async () => {
-    assert.deepEqual(
-      await canister.solAddress(hex.decode('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')),
-      { Ok: 'FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z' },
-    );
+    assert.deepEqual(await canister.solAddress(hex.decode('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')), {
+      Ok: 'FVen3X669xLzsi6N2V91DoiyzHzg1uAgqiT8jZ9nS96Z',
+    });
     assert.deepEqual(await canister.solAddress(ED25519_PUBLIC_KEY), { Ok: SOL_FROM });
-    for (const bad of [ED25519_PUBLIC_KEY.slice(1), hex.decode(`01${'00'.repeat(31)}`), hex.decode('00'.repeat(32)), hex.decode(`${'ff'.repeat(31)}7f`)]) {
-      await sameError(canister.solAddress(bad), node(() => sol.publicKeyToAddress(bad)), 'InvalidPublicKeyError');
+    for (const bad of [
+      ED25519_PUBLIC_KEY.slice(1),
+      hex.decode(`01${'00'.repeat(31)}`),
+      hex.decode('00'.repeat(32)),
+      hex.decode(`${'ff'.repeat(31)}7f`),
+    ]) {
+      await sameError(
+        canister.solAddress(bad),
+        node(() => sol.publicKeyToAddress(bad)),
+        'InvalidPublicKeyError',
+      );
     }
   });
 
@@ -515,12 +615,24 @@ describe('SOL in the canister', () => {
   });
 
   test('SOL transfer messages: the Trust Wallet vector byte for byte, bad parameters', async () => {
-    const trust = (JSON.parse(readFileSync(join(ROOT, 'test', 'vectors', 'sol', 'trustwallet-transactions.json'), 'utf8')) as {
-      transferMessageData: { from: string; to: string; lamports: string; recentBlockhash: string; messageHex: string };
-    }).transferMessageData;
-    const message = ok(await canister.solCompileTransfer({ from: trust.from, to: trust.to, lamports: BigInt(trust.lamports), recentBlockhash: trust.recentBlockhash }));
+    const trust = (
+      JSON.parse(readFileSync(join(ROOT, 'test', 'vectors', 'sol', 'trustwallet-transactions.json'), 'utf8')) as {
+        transferMessageData: { from: string; to: string; lamports: string; recentBlockhash: string; messageHex: string };
+      }
+    ).transferMessageData;
+    const message = ok(
+      await canister.solCompileTransfer({
+        from: trust.from,
+        to: trust.to,
+        lamports: BigInt(trust.lamports),
+        recentBlockhash: trust.recentBlockhash,
+      }),
+    );
     assert.equal(hex.encode(message), trust.messageHex);
-    await same(canister.solCompileTransfer(SOL_TRANSFER), node(() => sol.compileSolTransferMessage(SOL_TRANSFER)));
+    await same(
+      canister.solCompileTransfer(SOL_TRANSFER),
+      node(() => sol.compileSolTransferMessage(SOL_TRANSFER)),
+    );
 
     const bad = [
       { ...SOL_TRANSFER, lamports: 0n },
@@ -529,7 +641,11 @@ describe('SOL in the canister', () => {
       { ...SOL_TRANSFER, recentBlockhash: 'not-a-blockhash' },
     ];
     for (const request of bad) {
-      await sameError(canister.solCompileTransfer(request), node(() => sol.compileSolTransferMessage(request)), 'InvalidTransactionError');
+      await sameError(
+        canister.solCompileTransfer(request),
+        node(() => sol.compileSolTransferMessage(request)),
+        'InvalidTransactionError',
+      );
     }
   });
 
@@ -565,14 +681,21 @@ describe('SOL in the canister', () => {
     for (const request of bad) await sameError(canister.solCompileSpl(request), compile(request), 'InvalidTransactionError');
   });
 
-  test('attaching the fee payer\'s signature: base64 wire transaction and base58 id; bad signatures refused', async () => {
+  test("attaching the fee payer's signature: base64 wire transaction and base58 id; bad signatures refused", async () => {
     const messageBytes = sol.compileSolTransferMessage(SOL_TRANSFER);
     const signature = ed25519.sign(messageBytes, ED25519_SEED);
-    const attached = await same(canister.solAttach({ messageBytes, signature }), node(() => sol.attachSignature({ messageBytes, signature })));
+    const attached = await same(
+      canister.solAttach({ messageBytes, signature }),
+      node(() => sol.attachSignature({ messageBytes, signature })),
+    );
     assert.equal(hex.encode(attached.transactionBytes), `01${hex.encode(signature)}${hex.encode(messageBytes)}`);
 
     const flipped = Uint8Array.from(signature, (byte, i) => (i === 0 ? byte ^ 1 : byte));
-    await sameError(canister.solAttach({ messageBytes, signature: flipped }), node(() => sol.attachSignature({ messageBytes, signature: flipped })), 'InvalidSignatureError');
+    await sameError(
+      canister.solAttach({ messageBytes, signature: flipped }),
+      node(() => sol.attachSignature({ messageBytes, signature: flipped })),
+      'InvalidSignatureError',
+    );
     await sameError(
       canister.solAttach({ messageBytes: messageBytes.slice(0, 10), signature }),
       node(() => sol.attachSignature({ messageBytes: messageBytes.slice(0, 10), signature })),
@@ -584,30 +707,65 @@ describe('SOL in the canister', () => {
 describe('amounts in the canister', () => {
   test('parseUnits and formatUnits, including the uint256 and 255-decimal edges, and bad strings', async () => {
     const parses: Array<[string, number]> = [
-      ['1.5', 18], ['0.00000001', 8], ['007.10', 2], ['0', 0], [MAX_UINT256.toString(), 0],
-      ['1', 255], ['1.', 18], ['.5', 18], ['1e18', 18], ['-1', 18], ['', 6], ['1.0000001', 6],
-      [(MAX_UINT256 + 1n).toString(), 0], ['１', 0], ['1', 256],
+      ['1.5', 18],
+      ['0.00000001', 8],
+      ['007.10', 2],
+      ['0', 0],
+      [MAX_UINT256.toString(), 0],
+      ['1', 255],
+      ['1.', 18],
+      ['.5', 18],
+      ['1e18', 18],
+      ['-1', 18],
+      ['', 6],
+      ['1.0000001', 6],
+      [(MAX_UINT256 + 1n).toString(), 0],
+      ['１', 0],
+      ['1', 256],
     ];
     for (const [value, decimals] of parses) {
       const fromNode = node(() => parseUnits({ value, decimals }));
       assert.deepEqual(await canister.parseUnits({ value, decimals }), fromNode, `parseUnits("${value}", ${decimals})`);
     }
     assert.deepEqual(await canister.parseUnits({ value: '1.5', decimals: 18 }), { Ok: 1_500_000_000_000_000_000n });
-    assert.equal((await canister.parseUnits({ value: '1e18', decimals: 18 }) as { Err: { name: string } }).Err.name, 'InvalidAmountError');
-    assert.equal((await canister.parseUnits({ value: '1', decimals: 256 }) as { Err: { name: string } }).Err.name, 'InvalidDecimalsError');
+    assert.equal(
+      ((await canister.parseUnits({ value: '1e18', decimals: 18 })) as { Err: { name: string } }).Err.name,
+      'InvalidAmountError',
+    );
+    assert.equal(
+      ((await canister.parseUnits({ value: '1', decimals: 256 })) as { Err: { name: string } }).Err.name,
+      'InvalidDecimalsError',
+    );
 
-    const formats: Array<[bigint, number]> = [[1_500_000_000_000_000_000n, 18], [1n, 8], [-123_456n, 3], [0n, 0], [MAX_UINT256, 255], [10n, 300]];
+    const formats: Array<[bigint, number]> = [
+      [1_500_000_000_000_000_000n, 18],
+      [1n, 8],
+      [-123_456n, 3],
+      [0n, 0],
+      [MAX_UINT256, 255],
+      [10n, 300],
+    ];
     for (const [value, decimals] of formats) {
-      assert.deepEqual(await canister.formatUnits({ value, decimals }), node(() => formatUnits({ value, decimals })), `formatUnits(${value}, ${decimals})`);
+      assert.deepEqual(
+        await canister.formatUnits({ value, decimals }),
+        node(() => formatUnits({ value, decimals })),
+        `formatUnits(${value}, ${decimals})`,
+      );
     }
     assert.deepEqual(await canister.formatUnits({ value: -123_456n, decimals: 3 }), { Ok: '-123.456' });
   });
 
   test('per-chain amounts: BTC (21M cap), ETH, SOL (u64 cap)', async () => {
     const parses: Array<['btc' | 'eth' | 'sol', string, string | undefined]> = [
-      ['btc', '0.00012345', undefined], ['btc', '21000000', undefined], ['btc', '21000000.00000001', 'InvalidAmountError'], ['btc', '0.000000001', 'InvalidAmountError'],
-      ['eth', '0.5', undefined], ['eth', '1.0000000000000000001', 'InvalidAmountError'],
-      ['sol', '0.25', undefined], ['sol', '18446744073.709551615', undefined], ['sol', '18446744073.709551616', 'InvalidAmountError'],
+      ['btc', '0.00012345', undefined],
+      ['btc', '21000000', undefined],
+      ['btc', '21000000.00000001', 'InvalidAmountError'],
+      ['btc', '0.000000001', 'InvalidAmountError'],
+      ['eth', '0.5', undefined],
+      ['eth', '1.0000000000000000001', 'InvalidAmountError'],
+      ['sol', '0.25', undefined],
+      ['sol', '18446744073.709551615', undefined],
+      ['sol', '18446744073.709551616', 'InvalidAmountError'],
     ];
     const parseInNode = (name: 'btc' | 'eth' | 'sol', value: string) =>
       node(() => (name === 'btc' ? btc.parseBtc(value) : name === 'eth' ? eth.parseEther(value) : sol.parseSol(value)));
@@ -618,8 +776,11 @@ describe('amounts in the canister', () => {
     assert.deepEqual(await canister.parseAmount({ chain: chain('btc'), value: '0.00012345' }), { Ok: 12_345n });
 
     const formats: Array<['btc' | 'eth' | 'sol', bigint, string | undefined]> = [
-      ['btc', 12_345n, undefined], ['btc', btc.MAX_MONEY + 1n, 'InvalidAmountError'], ['btc', -1n, 'InvalidAmountError'],
-      ['eth', 123_456_789_000_000_000n, undefined], ['sol', 250_000_000n, undefined],
+      ['btc', 12_345n, undefined],
+      ['btc', btc.MAX_MONEY + 1n, 'InvalidAmountError'],
+      ['btc', -1n, 'InvalidAmountError'],
+      ['eth', 123_456_789_000_000_000n, undefined],
+      ['sol', 250_000_000n, undefined],
     ];
     const formatInNode = (name: 'btc' | 'eth' | 'sol', value: bigint) =>
       node(() => (name === 'btc' ? btc.formatBtc(value) : name === 'eth' ? eth.formatEther(value) : sol.formatSol(value)));

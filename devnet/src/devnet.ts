@@ -91,9 +91,7 @@ export async function startDevnet(
     idleSeconds: () => (Date.now() - server.lastActivity) / 1000,
     describe: () => [
       `PocketIC-compatible IC at ${url}`,
-      ...(chains
-        ? [`EVM (chain id ${chains.evm.chainId}) JSON-RPC at ${chains.evm.url}`, `Solana JSON-RPC at ${chains.solana.url}`]
-        : []),
+      ...(chains ? [`EVM (chain id ${chains.evm.chainId}) JSON-RPC at ${chains.evm.url}`, `Solana JSON-RPC at ${chains.solana.url}`] : []),
     ],
     stop: async () => {
       await Promise.allSettled([server.close(), chains?.stop()]);

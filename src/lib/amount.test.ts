@@ -1,13 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  formatUnits,
-  InvalidAmountError,
-  InvalidDecimalsError,
-  MAX_UINT256,
-  parseUnits,
-} from './amount.ts';
+import { formatUnits, InvalidAmountError, InvalidDecimalsError, MAX_UINT256, parseUnits } from './amount.ts';
 import { WalletError } from './errors.ts';
 
 describe('parseUnits', () => {
@@ -133,17 +127,10 @@ describe('round trips (fast-check)', () => {
   });
 
   test('parseUnits then formatUnits gives the canonical spelling of the input', () => {
-    const digits = (max: number) =>
-      fc.array(fc.constantFrom(...'0123456789'), { minLength: 1, maxLength: max }).map((d) => d.join(''));
+    const digits = (max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: 1, maxLength: max }).map((d) => d.join(''));
     fc.assert(
       fc.property(
-        decimalsArb.chain((decimals) =>
-          fc.tuple(
-            fc.constant(decimals),
-            digits(40),
-            decimals === 0 ? fc.constant('') : digits(decimals),
-          ),
-        ),
+        decimalsArb.chain((decimals) => fc.tuple(fc.constant(decimals), digits(40), decimals === 0 ? fc.constant('') : digits(decimals))),
         ([decimals, integer, fraction]) => {
           const value = fraction === '' ? integer : `${integer}.${fraction}`;
           const parsed = parseUnits({ value, decimals });

@@ -189,7 +189,11 @@ describe('Motoko canister (64-bit Wasm, enhanced orthogonal persistence)', () =>
       /Enhanced orthogonal persistence requires the `wasm_memory_persistence` upgrade option/,
     );
     assert.equal(await actor.get(), 2n);
-    await pic.upgradeCanister({ canisterId, wasm: motoko.wasmPath, upgradeModeOptions: { skip_pre_upgrade: [], wasm_memory_persistence: [{ keep: null }] } });
+    await pic.upgradeCanister({
+      canisterId,
+      wasm: motoko.wasmPath,
+      upgradeModeOptions: { skip_pre_upgrade: [], wasm_memory_persistence: [{ keep: null }] },
+    });
     assert.equal(await actor.get(), 2n);
     assert.equal(await actor.inc(), 3n);
   });

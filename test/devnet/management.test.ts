@@ -63,7 +63,10 @@ describe('canister lifecycle', () => {
   test('create: controllers, cycles and an empty module', async () => {
     const id = await pic.createCanister({ cycles: 3_000_000_000_000n });
     assert.equal(await pic.getCyclesBalance(id), 3_000_000_000_000);
-    assert.deepEqual((await pic.getControllers(id)).map((p) => p.toText()), ['2vxsx-fae']);
+    assert.deepEqual(
+      (await pic.getControllers(id)).map((p) => p.toText()),
+      ['2vxsx-fae'],
+    );
     const s = await status(id);
     assert.deepEqual(s.status, { running: null });
     assert.deepEqual(s.module_hash, []);
@@ -82,18 +85,29 @@ describe('canister lifecycle', () => {
     await pic.startCanister({ canisterId: id });
     assert.equal(await actor.get(), 0n);
     await assert.rejects(
-      pic.updateCall({ canisterId: MANAGEMENT, method: 'delete_canister', arg: new Uint8Array(IDL.encode([CanisterIdRecord], [{ canister_id: id }])) }),
+      pic.updateCall({
+        canisterId: MANAGEMENT,
+        method: 'delete_canister',
+        arg: new Uint8Array(IDL.encode([CanisterIdRecord], [{ canister_id: id }])),
+      }),
       /must be stopped before it is deleted/,
     );
     await pic.stopCanister({ canisterId: id });
-    await pic.updateCall({ canisterId: MANAGEMENT, method: 'delete_canister', arg: new Uint8Array(IDL.encode([CanisterIdRecord], [{ canister_id: id }])) });
+    await pic.updateCall({
+      canisterId: MANAGEMENT,
+      method: 'delete_canister',
+      arg: new Uint8Array(IDL.encode([CanisterIdRecord], [{ canister_id: id }])),
+    });
     await assert.rejects(actor.get(), new RegExp(`Canister ${id.toText()} not found`));
   });
 
   test('update_settings changes controllers; the old controller is then refused', async () => {
     const id = await pic.createCanister();
     await pic.updateCanisterSettings({ canisterId: id, controllers: [stranger], freezingThreshold: 100n });
-    assert.deepEqual((await pic.getControllers(id)).map((p) => p.toText()), [stranger.toText()]);
+    assert.deepEqual(
+      (await pic.getControllers(id)).map((p) => p.toText()),
+      [stranger.toText()],
+    );
     const s = await status(id, stranger);
     assert.equal(s.settings.freezing_threshold, 100n);
     await assert.rejects(

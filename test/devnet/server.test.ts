@@ -61,7 +61,10 @@ describe('devnet/bin/pocket-ic', () => {
     const portFile = join(dir, 'port');
     const first = spawn(DEVNET_BIN, ['--port-file', portFile, '--ttl', '30'], { stdio: 'ignore' });
     try {
-      const port = await waitFor(() => (existsSync(portFile) && readFileSync(portFile, 'utf8').endsWith('\n') ? readFileSync(portFile, 'utf8') : undefined), 10_000);
+      const port = await waitFor(
+        () => (existsSync(portFile) && readFileSync(portFile, 'utf8').endsWith('\n') ? readFileSync(portFile, 'utf8') : undefined),
+        10_000,
+      );
       const second = spawnSync(DEVNET_BIN, ['--port-file', portFile], { encoding: 'utf8' });
       assert.equal(second.status, 0);
       assert.equal(readFileSync(portFile, 'utf8'), port);

@@ -111,9 +111,10 @@ function expectedKey(keyType: KeyType, keyName: string, canister: Principal, pat
   const master = keys.masterPublicKey({ keyType, keyName });
   const full = [canister.toUint8Array(), ...path];
   if (keyType === 'schnorr_ed25519') {
-    const d = icEd25519.PublicKeyWithChainCode.fromHex(bytesToHex(master.publicKey), bytesToHex(master.chainCode)).deriveSubkeyWithChainCode(
-      new icEd25519.DerivationPath(full),
-    );
+    const d = icEd25519.PublicKeyWithChainCode.fromHex(
+      bytesToHex(master.publicKey),
+      bytesToHex(master.chainCode),
+    ).deriveSubkeyWithChainCode(new icEd25519.DerivationPath(full));
     return { publicKey: d.public_key.toHex(), chainCode: d.chain_code.toHex() };
   }
   const ns = keyType === 'ecdsa_secp256k1' ? icSecp256k1 : icBip340;
@@ -136,7 +137,11 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
   let otherId: Principal;
   before(async () => {
     ({ actor, canisterId } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: initArg }));
-    ({ actor: other, canisterId: otherId } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: initArg }));
+    ({ actor: other, canisterId: otherId } = await pic.setupCanister<AzleProbe>({
+      idlFactory: azleProbeIdl,
+      wasm: azle.wasmPath,
+      arg: initArg,
+    }));
   });
 
   for (const keyType of KEY_TYPES) {
@@ -144,7 +149,10 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
       test(`${keyType} / ${keyName}: the key agrees with @dfinity/ic-pub-key and signatures verify`, async () => {
         const path = [new TextEncoder().encode('wallet'), Uint8Array.of(0, 0, 0, 1)];
         const method = keyType === 'ecdsa_secp256k1' ? 'ecdsa_public_key' : 'schnorr_public_key';
-        const pk = IDL.decode([PublicKeyReply], await ok(actor.rawCall(MANAGEMENT, method, publicKeyArg(keyType, keyName, path), 0n)))[0] as unknown as {
+        const pk = IDL.decode(
+          [PublicKeyReply],
+          await ok(actor.rawCall(MANAGEMENT, method, publicKeyArg(keyType, keyName, path), 0n)),
+        )[0] as unknown as {
           public_key: Uint8Array;
           chain_code: Uint8Array;
         };
@@ -152,10 +160,13 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
         assert.equal(bytesToHex(pk.public_key), expected.publicKey);
         assert.equal(bytesToHex(pk.chain_code), expected.chainCode);
 
-        const message = keyType === 'ecdsa_secp256k1' ? sha256(new TextEncoder().encode('pay 1 BTC')) : new TextEncoder().encode('pay 1 SOL');
+        const message =
+          keyType === 'ecdsa_secp256k1' ? sha256(new TextEncoder().encode('pay 1 BTC')) : new TextEncoder().encode('pay 1 SOL');
         const signMethod = keyType === 'ecdsa_secp256k1' ? 'sign_with_ecdsa' : 'sign_with_schnorr';
         const balanceBefore = await pic.getCyclesBalance(canisterId);
-        const sigReply = await ok(actor.rawCall(MANAGEMENT, signMethod, signArg(keyType, keyName, path, message), FEE[keyName] + 1_000_000_000n));
+        const sigReply = await ok(
+          actor.rawCall(MANAGEMENT, signMethod, signArg(keyType, keyName, path, message), FEE[keyName] + 1_000_000_000n),
+        );
         const { signature } = IDL.decode([SignatureReply], sigReply)[0] as unknown as { signature: Uint8Array };
         assert.equal(signature.length, 64);
         if (keyType === 'ecdsa_secp256k1') assert.ok(secp256k1.verify(signature, message, pk.public_key, { prehash: false }));
@@ -171,13 +182,21 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
 
   test('a BIP341-tweaked signature verifies against the tweaked output key only', async () => {
     const path = [new TextEncoder().encode('btc')];
-    const pk = IDL.decode([PublicKeyReply], await ok(actor.rawCall(MANAGEMENT, 'schnorr_public_key', publicKeyArg('schnorr_bip340secp256k1', 'test_key_1', path), 0n)))[0] as unknown as {
+    const pk = IDL.decode(
+      [PublicKeyReply],
+      await ok(actor.rawCall(MANAGEMENT, 'schnorr_public_key', publicKeyArg('schnorr_bip340secp256k1', 'test_key_1', path), 0n)),
+    )[0] as unknown as {
       public_key: Uint8Array;
     };
     const message = sha256(new TextEncoder().encode('taproot spend'));
     for (const root of [new Uint8Array(0), sha256(new TextEncoder().encode('script tree'))]) {
       const reply = await ok(
-        actor.rawCall(MANAGEMENT, 'sign_with_schnorr', signArg('schnorr_bip340secp256k1', 'test_key_1', path, message, root), FEE.test_key_1),
+        actor.rawCall(
+          MANAGEMENT,
+          'sign_with_schnorr',
+          signArg('schnorr_bip340secp256k1', 'test_key_1', path, message, root),
+          FEE.test_key_1,
+        ),
       );
       const { signature } = IDL.decode([SignatureReply], reply)[0] as unknown as { signature: Uint8Array };
       // BIP341: Q = P + int(tagged_hash("TapTweak", x(P) || root))·G, with P the even-y lift of x(P).
@@ -199,7 +218,10 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
     const seen = new Set<string>();
     for (const a of [actor, other]) {
       for (const p of [[Uint8Array.of(1)], [Uint8Array.of(2)]]) {
-        const r = IDL.decode([PublicKeyReply], await ok(a.rawCall(MANAGEMENT, 'ecdsa_public_key', publicKeyArg('ecdsa_secp256k1', 'key_1', p), 0n)))[0] as unknown as {
+        const r = IDL.decode(
+          [PublicKeyReply],
+          await ok(a.rawCall(MANAGEMENT, 'ecdsa_public_key', publicKeyArg('ecdsa_secp256k1', 'key_1', p), 0n)),
+        )[0] as unknown as {
           public_key: Uint8Array;
         };
         seen.add(bytesToHex(r.public_key));
@@ -213,19 +235,31 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
     const path = [Uint8Array.of(1)];
     const hash = sha256(Uint8Array.of(1));
     const tooFew = await actor.rawCall(MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'key_1', path, hash), 5n);
-    assert.deepEqual(tooFew, { Err: { code: 4, message: 'sign_with_ecdsa request sent with 5 cycles, but 26_153_846_153 cycles are required.' } });
+    assert.deepEqual(tooFew, {
+      Err: { code: 4, message: 'sign_with_ecdsa request sent with 5 cycles, but 26_153_846_153 cycles are required.' },
+    });
     const short = await actor.rawCall(MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'key_1', path, hash.slice(1)), FEE.key_1);
     assert.ok('Err' in short && short.Err.code === 3, JSON.stringify(short));
     const unknown = await actor.rawCall(MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'nope', path, hash), FEE.key_1);
-    assert.ok('Err' in unknown && unknown.Err.code === 3 && /unknown or disabled threshold key/.test(unknown.Err.message), JSON.stringify(unknown));
-    const aux = await actor.rawCall(MANAGEMENT, 'sign_with_schnorr', signArg('schnorr_ed25519', 'key_1', path, hash, new Uint8Array(0)), FEE.key_1);
+    assert.ok(
+      'Err' in unknown && unknown.Err.code === 3 && /unknown or disabled threshold key/.test(unknown.Err.message),
+      JSON.stringify(unknown),
+    );
+    const aux = await actor.rawCall(
+      MANAGEMENT,
+      'sign_with_schnorr',
+      signArg('schnorr_ed25519', 'key_1', path, hash, new Uint8Array(0)),
+      FEE.key_1,
+    );
     assert.deepEqual(aux, { Err: { code: 4, message: 'Schnorr algorithm Ed25519 does not support aux input' } });
   });
 
   test('a pending signature lets the canister’s other messages run meanwhile', async () => {
     const base = server.getUrl() + `/instances/${instanceId()}`;
     const post = async (path: string, body: unknown) =>
-      (await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+      (
+        await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      ).json() as Promise<any>;
     const arg = IDL.encode(
       [IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat],
       [MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'key_1', [Uint8Array.of(9)], sha256(Uint8Array.of(9))), FEE.key_1],
@@ -244,7 +278,10 @@ describe('threshold keys and signatures', { skip: !onDevnet }, () => {
     assert.equal(await post('/read/ingress_status', { raw_message_id: messageId }), null, 'the signing call is still pending');
     const done = await post('/update/await_ingress_message', messageId);
     assert.ok(done.Ok, JSON.stringify(done));
-    const reply = IDL.decode([IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })], new Uint8Array(Buffer.from(done.Ok, 'base64')))[0] as {
+    const reply = IDL.decode(
+      [IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })],
+      new Uint8Array(Buffer.from(done.Ok, 'base64')),
+    )[0] as {
       Ok?: Uint8Array;
     };
     assert.ok(reply.Ok);
@@ -261,7 +298,10 @@ describe('Bitcoin regtest round trip signed by a canister', { skip: !onDevnet },
 
   before(async () => {
     ({ actor } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: initArg }));
-    const r = IDL.decode([PublicKeyReply], await ok(actor.rawCall(MANAGEMENT, 'ecdsa_public_key', publicKeyArg('ecdsa_secp256k1', 'dfx_test_key', path), 0n)))[0] as unknown as {
+    const r = IDL.decode(
+      [PublicKeyReply],
+      await ok(actor.rawCall(MANAGEMENT, 'ecdsa_public_key', publicKeyArg('ecdsa_secp256k1', 'dfx_test_key', path), 0n)),
+    )[0] as unknown as {
       public_key: Uint8Array;
     };
     publicKey = r.public_key;
@@ -272,14 +312,31 @@ describe('Bitcoin regtest round trip signed by a canister', { skip: !onDevnet },
   const balance = async (address: string) =>
     IDL.decode(
       [IDL.Nat64],
-      await ok(actor.rawCall(bitcoin, 'bitcoin_get_balance', new Uint8Array(IDL.encode([GetBalanceRequest], [{ address, network: { regtest: null }, min_confirmations: [] }])), 100_000_000n)),
+      await ok(
+        actor.rawCall(
+          bitcoin,
+          'bitcoin_get_balance',
+          new Uint8Array(IDL.encode([GetBalanceRequest], [{ address, network: { regtest: null }, min_confirmations: [] }])),
+          100_000_000n,
+        ),
+      ),
     )[0] as bigint;
   const sign = async (hash: Uint8Array) =>
-    (IDL.decode([SignatureReply], await ok(actor.rawCall(MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'dfx_test_key', path, hash), FEE.dfx_test_key)))[0] as unknown as {
-      signature: Uint8Array;
-    }).signature;
+    (
+      IDL.decode(
+        [SignatureReply],
+        await ok(actor.rawCall(MANAGEMENT, 'sign_with_ecdsa', signArg('ecdsa_secp256k1', 'dfx_test_key', path, hash), FEE.dfx_test_key)),
+      )[0] as unknown as {
+        signature: Uint8Array;
+      }
+    ).signature;
   const send = (tx: Uint8Array) =>
-    actor.rawCall(bitcoin, 'bitcoin_send_transaction', new Uint8Array(IDL.encode([SendTransactionRequest], [{ transaction: tx, network: { regtest: null } }])), 100_000_000_000n);
+    actor.rawCall(
+      bitcoin,
+      'bitcoin_send_transaction',
+      new Uint8Array(IDL.encode([SendTransactionRequest], [{ transaction: tx, network: { regtest: null } }])),
+      100_000_000_000n,
+    );
 
   test('fund, spend with a P2WPKH transaction the canister signs, confirm, see balances; forged and double spends are rejected', async () => {
     await admin().fund({ address: ours, amountSats: 100_000n });
@@ -288,7 +345,14 @@ describe('Bitcoin regtest round trip signed by a canister', { skip: !onDevnet },
 
     const utxoReply = IDL.decode(
       [GetUtxosResponse],
-      await ok(actor.rawCall(bitcoin, 'bitcoin_get_utxos', new Uint8Array(IDL.encode([GetUtxosRequest], [{ address: ours, network: { regtest: null }, filter: [] }])), 10_000_000_000n)),
+      await ok(
+        actor.rawCall(
+          bitcoin,
+          'bitcoin_get_utxos',
+          new Uint8Array(IDL.encode([GetUtxosRequest], [{ address: ours, network: { regtest: null }, filter: [] }])),
+          10_000_000_000n,
+        ),
+      ),
     )[0] as unknown as { utxos: { outpoint: { txid: Uint8Array; vout: number }; value: bigint }[] };
     assert.equal(utxoReply.utxos.length, 1);
     const utxos = utxoReply.utxos.map((u) => ({
@@ -297,7 +361,13 @@ describe('Bitcoin regtest round trip signed by a canister', { skip: !onDevnet },
       value: u.value,
       address: ours,
     }));
-    const built = buildTransaction({ network: 'regtest', utxos, outputs: [{ address: bob, value: 60_000n }], changeAddress: ours, feeRate: { satPerVbyte: 2n } });
+    const built = buildTransaction({
+      network: 'regtest',
+      utxos,
+      outputs: [{ address: bob, value: 60_000n }],
+      changeAddress: ours,
+      feeRate: { satPerVbyte: 2n },
+    });
     const signatures = [];
     for (const hash of getSighashes(built.transaction)) signatures.push({ signature: await sign(hash), publicKey });
     const signed = finalizeTransaction({ transaction: built.transaction, signatures });
@@ -308,7 +378,10 @@ describe('Bitcoin regtest round trip signed by a canister', { skip: !onDevnet },
     assert.ok(sigAt > 0);
     forged[sigAt] ^= 0x01;
     const forgedResult = await send(forged);
-    assert.ok('Err' in forgedResult && forgedResult.Err.code === 4 && /RejectedByDevnetNode/.test(forgedResult.Err.message), JSON.stringify(forgedResult));
+    assert.ok(
+      'Err' in forgedResult && forgedResult.Err.code === 4 && /RejectedByDevnetNode/.test(forgedResult.Err.message),
+      JSON.stringify(forgedResult),
+    );
 
     assert.deepEqual(await send(signed.bytes), { Ok: new Uint8Array(IDL.encode([], [])) });
     await admin().mine({ blocks: 1 });
@@ -342,7 +415,12 @@ describe('HTTPS outcalls', { skip: !onDevnet }, () => {
     await pic.mockPendingHttpsOutcall({
       requestId: pending[0].requestId,
       subnetId: pending[0].subnetId,
-      response: { type: 'success', statusCode: 200, headers: [['date', 'Mon, 23 Nov 2026 20:00:00 GMT']], body: new TextEncoder().encode('{"usd":97000}') },
+      response: {
+        type: 'success',
+        statusCode: 200,
+        headers: [['date', 'Mon, 23 Nov 2026 20:00:00 GMT']],
+        body: new TextEncoder().encode('{"usd":97000}'),
+      },
     });
     const result = (await finish()) as unknown as { Ok: { status: bigint; headers: unknown; body: Uint8Array } };
     assert.equal(result.Ok.status, 200n);
@@ -355,13 +433,21 @@ describe('HTTPS outcalls', { skip: !onDevnet }, () => {
     const first = await deferred.httpGet('https://example.com/a', []);
     await pic.tick(2);
     let [p] = await pic.getPendingHttpsOutcalls();
-    await pic.mockPendingHttpsOutcall({ requestId: p.requestId, subnetId: p.subnetId, response: { type: 'reject', statusCode: 2, message: 'connection refused' } });
+    await pic.mockPendingHttpsOutcall({
+      requestId: p.requestId,
+      subnetId: p.subnetId,
+      response: { type: 'reject', statusCode: 2, message: 'connection refused' },
+    });
     assert.deepEqual(await first(), { Err: { code: 2, message: 'connection refused' } });
 
     const second = await deferred.httpGet('https://example.com/b', [10n]);
     await pic.tick(2);
     [p] = await pic.getPendingHttpsOutcalls();
-    await pic.mockPendingHttpsOutcall({ requestId: p.requestId, subnetId: p.subnetId, response: { type: 'success', statusCode: 200, headers: [], body: new Uint8Array(100) } });
+    await pic.mockPendingHttpsOutcall({
+      requestId: p.requestId,
+      subnetId: p.subnetId,
+      response: { type: 'success', statusCode: 200, headers: [], body: new Uint8Array(100) },
+    });
     assert.deepEqual(await second(), { Err: { code: 1, message: 'Http body exceeds size limit of 10 bytes.' } });
   });
 
@@ -375,12 +461,16 @@ describe('HTTPS outcalls', { skip: !onDevnet }, () => {
     const base = `${server.getUrl()}/instances/${instanceId()}`;
     await fetch(`${base}/auto_progress`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     try {
-      const result = (await actor.httpGet(`http://127.0.0.1:${port}/rates`, [])) as { Ok: { status: bigint; headers: unknown; body: Uint8Array } };
+      const result = (await actor.httpGet(`http://127.0.0.1:${port}/rates`, [])) as {
+        Ok: { status: bigint; headers: unknown; body: Uint8Array };
+      };
       assert.equal(result.Ok.status, 200n);
       assert.deepEqual(result.Ok.headers, [{ name: 'x-transformed-by', value: 'probe' }]);
       assert.deepEqual(JSON.parse(new TextDecoder().decode(result.Ok.body)), { path: '/rates', accept: 'application/json' });
       const outside = await actor.httpGet('https://example.com/', []);
-      assert.deepEqual(outside, { Err: { code: 1, message: 'The devnet forwards HTTPS outcalls only to loopback addresses, not to https://example.com/' } });
+      assert.deepEqual(outside, {
+        Err: { code: 1, message: 'The devnet forwards HTTPS outcalls only to loopback addresses, not to https://example.com/' },
+      });
     } finally {
       await fetch(`${base}/stop_progress`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       http.close();
@@ -396,7 +486,11 @@ describe('debug_print', { skip: !onDevnet }, () => {
     const url = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
     const instance = await PocketIc.create(url);
     try {
-      const { actor, canisterId } = await instance.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: initArg });
+      const { actor, canisterId } = await instance.setupCanister<AzleProbe>({
+        idlFactory: azleProbeIdl,
+        wasm: azle.wasmPath,
+        arg: initArg,
+      });
       await actor.log('hello from the canister');
       // Azle's console.log writes strings JSON-quoted.
       assert.match(stderr, new RegExp(`^\\[Canister ${canisterId.toText()}\\] "hello from the canister"$`, 'm'));

@@ -27,7 +27,12 @@ export interface AzleProbe {
   certificate(): Promise<[] | [Uint8Array]>;
   balance(): Promise<bigint>;
   controls(p: Principal): Promise<boolean>;
-  rawCall(canister: Principal, method: string, arg: Uint8Array, cycles: bigint): Promise<{ Ok: Uint8Array } | { Err: { code: number; message: string } }>;
+  rawCall(
+    canister: Principal,
+    method: string,
+    arg: Uint8Array,
+    cycles: bigint,
+  ): Promise<{ Ok: Uint8Array } | { Err: { code: number; message: string } }>;
   log(line: string): Promise<null>;
   callThenTrap(canister: Principal): Promise<bigint>;
   cleanupCount(): Promise<bigint>;
@@ -38,7 +43,11 @@ export type HttpResult = { status: bigint; headers: { name: string; value: strin
 
 export const azleProbeIdl: IDLType.InterfaceFactory = ({ IDL }) => {
   const CallOutcome = IDL.Variant({ Ok: IDL.Text, Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) });
-  const HttpResult = IDL.Record({ status: IDL.Nat, headers: IDL.Vec(IDL.Record({ name: IDL.Text, value: IDL.Text })), body: IDL.Vec(IDL.Nat8) });
+  const HttpResult = IDL.Record({
+    status: IDL.Nat,
+    headers: IDL.Vec(IDL.Record({ name: IDL.Text, value: IDL.Text })),
+    body: IDL.Vec(IDL.Nat8),
+  });
   return IDL.Service({
     get: IDL.Func([], [IDL.Nat], ['query']),
     inc: IDL.Func([], [IDL.Nat], []),
@@ -66,11 +75,19 @@ export const azleProbeIdl: IDLType.InterfaceFactory = ({ IDL }) => {
     certificate: IDL.Func([], [IDL.Opt(IDL.Vec(IDL.Nat8))], ['query']),
     balance: IDL.Func([], [IDL.Nat], ['query']),
     controls: IDL.Func([IDL.Principal], [IDL.Bool], ['query']),
-    rawCall: IDL.Func([IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat], [IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })], []),
+    rawCall: IDL.Func(
+      [IDL.Principal, IDL.Text, IDL.Vec(IDL.Nat8), IDL.Nat],
+      [IDL.Variant({ Ok: IDL.Vec(IDL.Nat8), Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })],
+      [],
+    ),
     log: IDL.Func([IDL.Text], [IDL.Null], []),
     callThenTrap: IDL.Func([IDL.Principal], [IDL.Nat], []),
     cleanupCount: IDL.Func([], [IDL.Nat], ['query']),
-    httpGet: IDL.Func([IDL.Text, IDL.Opt(IDL.Nat64)], [IDL.Variant({ Ok: HttpResult, Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })], []),
+    httpGet: IDL.Func(
+      [IDL.Text, IDL.Opt(IDL.Nat64)],
+      [IDL.Variant({ Ok: HttpResult, Err: IDL.Record({ code: IDL.Nat32, message: IDL.Text }) })],
+      [],
+    ),
   });
 };
 

@@ -227,7 +227,10 @@ export class Canister {
       (this.instance.exports[name] as () => void)();
     } catch (e) {
       const trap = this.classifyTrap(e, ctx);
-      throw new IcError({ errorCode: 'CanisterTrapped', message: `Error from Canister ${this.idText}: Canister trapped in its start function: ${trap.message}` });
+      throw new IcError({
+        errorCode: 'CanisterTrapped',
+        message: `Error from Canister ${this.idText}: Canister trapped in its start function: ${trap.message}`,
+      });
     } finally {
       this.currentContext = null;
     }
@@ -269,7 +272,14 @@ export class Canister {
     this.counter = saved.counter;
     this.globals = saved.globals;
     this.codeVersion = saved.codeVersion;
-    if (saved.heap && saved.module) this.restore({ memory: saved.heap, memoryPages: saved.heap.length / WASM_PAGE, globals: saved.globalValues, stablePages: this.stablePages, stableUndo: this.stableUndo.length });
+    if (saved.heap && saved.module)
+      this.restore({
+        memory: saved.heap,
+        memoryPages: saved.heap.length / WASM_PAGE,
+        globals: saved.globalValues,
+        stablePages: this.stablePages,
+        stableUndo: this.stableUndo.length,
+      });
     this.stable = saved.stable;
     this.stablePages = saved.stablePages;
     this.certifiedData = saved.certifiedData;
@@ -320,7 +330,8 @@ export class Canister {
   execute(args: { ctx: ExecContext; entry: { export: string } | { table: bigint; env: bigint }; keep?: boolean }): ExecOutcome {
     const { ctx } = args;
     if (!this.instance || !this.counter) throw new Error(`invariant: canister ${this.idText} has no instance`);
-    const rollbackAlways = ctx.mode === 'query' || ctx.mode === 'composite_query' || ctx.mode === 'replicated_query' || ctx.mode === 'inspect';
+    const rollbackAlways =
+      ctx.mode === 'query' || ctx.mode === 'composite_query' || ctx.mode === 'replicated_query' || ctx.mode === 'inspect';
     const checkpoint = this.checkpoint();
     this.counter.value = ctx.instructionLimit;
     this.currentContext = ctx;

@@ -10,12 +10,7 @@ import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 
-export type HashTree =
-  | [0]
-  | [1, HashTree, HashTree]
-  | [2, Uint8Array, HashTree]
-  | [3, Uint8Array]
-  | [4, Uint8Array];
+export type HashTree = [0] | [1, HashTree, HashTree] | [2, Uint8Array, HashTree] | [3, Uint8Array] | [4, Uint8Array];
 
 const enc = new TextEncoder();
 const domainSep = (s: string) => concatBytes(new Uint8Array([s.length]), enc.encode(s));
@@ -36,7 +31,11 @@ export function reconstruct(t: HashTree): Uint8Array {
   }
 }
 
-export const labeled = (label: string | Uint8Array, sub: HashTree): HashTree => [2, typeof label === 'string' ? enc.encode(label) : label, sub];
+export const labeled = (label: string | Uint8Array, sub: HashTree): HashTree => [
+  2,
+  typeof label === 'string' ? enc.encode(label) : label,
+  sub,
+];
 export const leaf = (v: Uint8Array): HashTree => [3, v];
 export const fork = (l: HashTree, r: HashTree): HashTree => [1, l, r];
 
@@ -72,8 +71,8 @@ export function leb128(n: bigint): Uint8Array {
 
 /** DER prefix of a BLS12-381 G2 public key (spec "Certificate": bls12_381-g2 OIDs). */
 const BLS_DER_PREFIX = new Uint8Array([
-  0x30, 0x81, 0x82, 0x30, 0x1d, 0x06, 0x0d, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x01, 0x02, 0x01, 0x06,
-  0x0c, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x02, 0x01, 0x03, 0x61, 0x00,
+  0x30, 0x81, 0x82, 0x30, 0x1d, 0x06, 0x0d, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x01, 0x02, 0x01, 0x06, 0x0c, 0x2b,
+  0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x02, 0x01, 0x03, 0x61, 0x00,
 ]);
 
 export class Certifier {

@@ -68,8 +68,7 @@ export class CanisterTrap extends Error {
 /** Texts the replica uses, in one place. */
 export const messages = {
   canisterNotFound: (id: string) => `Canister ${id} not found`,
-  noWasm: (id: string) =>
-    `Error from Canister ${id}: Attempted to execute a message, but the canister contains no Wasm module.`,
+  noWasm: (id: string) => `Error from Canister ${id}: Attempted to execute a message, but the canister contains no Wasm module.`,
   methodNotFound: (id: string, kind: 'update' | 'query', method: string) =>
     `Error from Canister ${id}: Canister has no ${kind} method '${method}'.`,
   stopped: (id: string) => `Canister ${id} is stopped and therefore does not have a CallContextManager`,

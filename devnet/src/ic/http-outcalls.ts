@@ -51,7 +51,11 @@ export class HttpOutcalls {
     try {
       req = IDL.decode([http_request_args], args.arg)[0];
     } catch (e) {
-      throw new IcError({ errorCode: 'InvalidManagementPayload', rejectCode: RejectCode.CanisterReject, message: `Error decoding candid: ${(e as Error).message}` });
+      throw new IcError({
+        errorCode: 'InvalidManagementPayload',
+        rejectCode: RejectCode.CanisterReject,
+        message: `Error decoding candid: ${(e as Error).message}`,
+      });
     }
     const reject = (message: string): never => {
       throw new IcError({ errorCode: 'CanisterRejectedMessage', rejectCode: RejectCode.CanisterReject, message });
@@ -64,7 +68,9 @@ export class HttpOutcalls {
     }
     const body: Uint8Array = req.body[0] ?? new Uint8Array(0);
     const requestBytes = BigInt(
-      req.url.length + body.length + req.headers.reduce((n: number, h: { name: string; value: string }) => n + h.name.length + h.value.length, 0),
+      req.url.length +
+        body.length +
+        req.headers.reduce((n: number, h: { name: string; value: string }) => n + h.name.length + h.value.length, 0),
     );
     const fee = instance.httpRequestFee({ requestBytes, maxResponseBytes: max ?? MAX_RESPONSE_BYTES });
     if (args.cycles < fee) reject(`http_request request sent with ${args.cycles} cycles, but ${fee} cycles are required.`);
@@ -165,7 +171,11 @@ export class HttpOutcalls {
     const work = this.list(instance.id).map(async (o) => {
       let response: OutcallResponse;
       if (!isLoopbackUrl(o.url)) {
-        response = { kind: 'reject', code: RejectCode.SysFatal, message: `The devnet forwards HTTPS outcalls only to loopback addresses, not to ${o.url}` };
+        response = {
+          kind: 'reject',
+          code: RejectCode.SysFatal,
+          message: `The devnet forwards HTTPS outcalls only to loopback addresses, not to ${o.url}`,
+        };
       } else {
         try {
           const res = await fetch(o.url, {

@@ -32,9 +32,7 @@ export interface Subnet {
   benchmarking: boolean;
 }
 
-export type CallResult =
-  | { kind: 'reply'; bytes: Uint8Array }
-  | { kind: 'reject'; code: RejectCode; message: string; errorCode: string };
+export type CallResult = { kind: 'reply'; bytes: Uint8Array } | { kind: 'reject'; code: RejectCode; message: string; errorCode: string };
 
 interface RequestMessage {
   kind: 'request';
@@ -65,9 +63,14 @@ export interface IngressEntry {
 
 /** A system canister hosted by the devnet itself (Bitcoin canister, …). */
 export interface SystemCanister {
-  handle(args: { method: string; arg: Uint8Array; caller: Principal; cyclesAttached: bigint; isQuery: boolean }):
-    | { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint }
-    | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
+  handle(args: {
+    method: string;
+    arg: Uint8Array;
+    caller: Principal;
+    cyclesAttached: bigint;
+    isQuery: boolean;
+  }):
+    { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint } | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
 }
 
 /** A reply computed now but delivered later (signatures take rounds on the IC). */
@@ -210,7 +213,13 @@ export class Instance implements CanisterHost {
   // ---- ingress ----
 
   /** Validate and enqueue an ingress message; returns its id. Errors are the submit's Err. */
-  submitIngress(args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; effectiveSubnet: Subnet | null }): string {
+  submitIngress(args: {
+    sender: Principal;
+    canisterId: Principal;
+    method: string;
+    arg: Uint8Array;
+    effectiveSubnet: Subnet | null;
+  }): string {
     const { sender, canisterId, method, arg } = args;
     if (arg.length > limits.maxPayloadBytes) {
       throw new IcError({ errorCode: 'CanisterRejectedMessage', message: `Ingress message of ${arg.length} bytes exceeds the limit` });
@@ -228,7 +237,14 @@ export class Instance implements CanisterHost {
       this.inspectMessage({ c, sender, method, arg });
     }
     const id = bytesToHex(
-      sha256(concatBytes(new TextEncoder().encode(`ingress/${this.id}/${this.nextIngress++}/${method}`), sender.toUint8Array(), canisterId.toUint8Array(), arg)),
+      sha256(
+        concatBytes(
+          new TextEncoder().encode(`ingress/${this.id}/${this.nextIngress++}/${method}`),
+          sender.toUint8Array(),
+          canisterId.toUint8Array(),
+          arg,
+        ),
+      ),
     );
     this.ingress.set(id, { status: 'received', result: null, sender });
     this.queue.push({
@@ -349,7 +365,12 @@ export class Instance implements CanisterHost {
       const r = system.handle({ method: m.method, arg: m.arg, caller: m.from, cyclesAttached: m.cycles, isQuery: false });
       const refund = m.cycles - r.cyclesCharged;
       if (r.kind === 'reply') this.respond(m.origin, { kind: 'reply', bytes: r.reply }, refund);
-      else this.respond(m.origin, { kind: 'reject', code: r.code as RejectCode, message: r.message, errorCode: 'CanisterRejectedMessage' }, refund);
+      else
+        this.respond(
+          m.origin,
+          { kind: 'reject', code: r.code as RejectCode, message: r.message, errorCode: 'CanisterRejectedMessage' },
+          refund,
+        );
       return;
     }
     const c = this.canisters.get(target);
@@ -437,7 +458,12 @@ export class Instance implements CanisterHost {
   }
 
   /** Commit a finished message's effects, respond if it responded, close its call context if done. */
-  private finish(args: { c: Canister; ctx: ExecContext; cc: CallContext; outcome: { ok: boolean; trap: CanisterTrap | null; instructions: bigint } }): void {
+  private finish(args: {
+    c: Canister;
+    ctx: ExecContext;
+    cc: CallContext;
+    outcome: { ok: boolean; trap: CanisterTrap | null; instructions: bigint };
+  }): void {
     const { c, ctx, cc, outcome } = args;
     const cost = executionCost(outcome.instructions);
     c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
@@ -612,7 +638,16 @@ export class Instance implements CanisterHost {
     const limit = this.instructionLimit(c, 'query');
     if (c.hasExport(`canister_query ${args.method}`)) {
       const ctx = newContext({ mode: 'query', instructionLimit: limit, caller: args.sender, arg: args.arg, methodName: args.method });
-      ctx.callContext = { id: 0, origin: { kind: 'system', ticket: 0 }, caller: args.sender, cyclesAvailable: 0n, responded: false, outstandingCallbacks: 0, instructions: 0n, deadline: 0n };
+      ctx.callContext = {
+        id: 0,
+        origin: { kind: 'system', ticket: 0 },
+        caller: args.sender,
+        cyclesAvailable: 0n,
+        responded: false,
+        outstandingCallbacks: 0,
+        instructions: 0n,
+        deadline: 0n,
+      };
       const outcome = c.execute({ ctx, entry: { export: `canister_query ${args.method}` } });
       c.stats.queries++;
       if (!outcome.ok) throw trapToIcError(c.idText, outcome.trap!);
@@ -628,16 +663,43 @@ export class Instance implements CanisterHost {
    * A composite query keeps its state across its callbacks and discards it at the end. Calls it
    * makes run synchronously as queries on their callees (same subnet only, no loops).
    */
-  private runCompositeQuery(args: { c: Canister; sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; chain: Set<string>; limit: bigint }): CallResult {
+  private runCompositeQuery(args: {
+    c: Canister;
+    sender: Principal;
+    canisterId: Principal;
+    method: string;
+    arg: Uint8Array;
+    chain: Set<string>;
+    limit: bigint;
+  }): CallResult {
     const { c } = args;
     if (args.chain.has(c.idText)) {
-      throw new IcError({ errorCode: 'CanisterContractViolation', message: `Error from Canister ${c.idText}: Loop detected.  MR1 only supports loops` });
+      throw new IcError({
+        errorCode: 'CanisterContractViolation',
+        message: `Error from Canister ${c.idText}: Loop detected.  MR1 only supports loops`,
+      });
     }
     args.chain.add(c.idText);
     const cp = c.saveForComposite();
     try {
-      const cc: CallContext = { id: 0, origin: { kind: 'system', ticket: 0 }, caller: args.sender, cyclesAvailable: 0n, responded: false, outstandingCallbacks: 0, instructions: 0n, deadline: 0n };
-      const ctx = newContext({ mode: 'composite_query', instructionLimit: args.limit, caller: args.sender, arg: args.arg, methodName: args.method, callContext: cc });
+      const cc: CallContext = {
+        id: 0,
+        origin: { kind: 'system', ticket: 0 },
+        caller: args.sender,
+        cyclesAvailable: 0n,
+        responded: false,
+        outstandingCallbacks: 0,
+        instructions: 0n,
+        deadline: 0n,
+      };
+      const ctx = newContext({
+        mode: 'composite_query',
+        instructionLimit: args.limit,
+        caller: args.sender,
+        arg: args.arg,
+        methodName: args.method,
+        callContext: cc,
+      });
       let outcome = c.execute({ ctx, entry: { export: `canister_composite_query ${args.method}` }, keep: true });
       if (!outcome.ok) throw trapToIcError(c.idText, outcome.trap!);
       let response = ctx.response;
@@ -649,7 +711,12 @@ export class Instance implements CanisterHost {
           let result: CallResult;
           const calleeSubnet = this.subnetOfId(call.callee);
           if (calleeSubnet && this.subnets.indexOf(calleeSubnet) !== c.subnetIndex) {
-            result = { kind: 'reject', code: RejectCode.DestinationInvalid, message: `Canister ${call.callee.toText()} is not on the same subnet as the composite query caller`, errorCode: 'CanisterNotFound' };
+            result = {
+              kind: 'reject',
+              code: RejectCode.DestinationInvalid,
+              message: `Canister ${call.callee.toText()} is not on the same subnet as the composite query caller`,
+              errorCode: 'CanisterNotFound',
+            };
           } else {
             try {
               result = this.runQuery({ sender: c.id, canisterId: call.callee, method: call.method, arg: callArg, chain: args.chain });
@@ -671,7 +738,12 @@ export class Instance implements CanisterHost {
           const target = reply ? call.reply : call.reject;
           outcome = c.execute({ ctx: cbCtx, entry: { table: target.fun, env: target.env }, keep: true });
           if (!outcome.ok) {
-            if (call.cleanup) c.execute({ ctx: newContext({ mode: 'cleanup', instructionLimit: args.limit, callContext: cc }), entry: { table: call.cleanup.fun, env: call.cleanup.env }, keep: true });
+            if (call.cleanup)
+              c.execute({
+                ctx: newContext({ mode: 'cleanup', instructionLimit: args.limit, callContext: cc }),
+                entry: { table: call.cleanup.fun, env: call.cleanup.env },
+                keep: true,
+              });
             if (!response) throw trapToIcError(c.idText, outcome.trap!);
             continue;
           }

@@ -18,8 +18,7 @@ import type { HttpOutcalls } from './http-outcalls.ts';
 
 /** A service answering some management methods (threshold keys): the shape its `handle` returns. */
 export type ServiceResult =
-  | { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint }
-  | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
+  { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint } | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
 
 export interface ThresholdService {
   handle(args: { method: string; arg: Uint8Array; caller: Uint8Array; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult;
@@ -95,7 +94,9 @@ export function handleManagement(call: Call): ManagementOutcome {
     case 'provisional_create_canister_with_cycles': {
       const settings = args.settings[0];
       const specified: Principal | null = args.specified_id[0] ?? null;
-      let subnet = call.callerCanister ? instance.subnets[call.callerCanister.subnetIndex] : (call.effectiveSubnet ?? instance.defaultSubnet());
+      let subnet = call.callerCanister
+        ? instance.subnets[call.callerCanister.subnetIndex]
+        : (call.effectiveSubnet ?? instance.defaultSubnet());
       if (specified) {
         const s = instance.subnetOfId(specified);
         if (!s) {
@@ -260,7 +261,11 @@ export function handleManagement(call: Call): ManagementOutcome {
 function target(instance: Instance, id: Principal): Canister {
   const c = instance.getCanister(id);
   if (!c) {
-    throw new IcError({ errorCode: 'CanisterNotFound', rejectCode: RejectCode.DestinationInvalid, message: messages.canisterNotFound(id.toText()) });
+    throw new IcError({
+      errorCode: 'CanisterNotFound',
+      rejectCode: RejectCode.DestinationInvalid,
+      message: messages.canisterNotFound(id.toText()),
+    });
   }
   return c;
 }
@@ -268,7 +273,10 @@ function target(instance: Instance, id: Principal): Canister {
 function controlled(call: Call, id: Principal): Canister {
   const c = target(call.instance, id);
   if (!c.isController(call.caller)) {
-    throw new IcError({ errorCode: 'CanisterInvalidController', message: messages.notController(c.idText, call.method, call.caller.toText()) });
+    throw new IcError({
+      errorCode: 'CanisterInvalidController',
+      message: messages.notController(c.idText, call.method, call.caller.toText()),
+    });
   }
   return c;
 }
@@ -359,7 +367,14 @@ type InstallMode =
  * install_code in all three modes (IC spec "IC method install_code"). Either the whole install
  * succeeds or the canister is left exactly as it was.
  */
-export function install(args: { instance: Instance; c: Canister; mode: InstallMode; wasm: Uint8Array; arg: Uint8Array; caller: Principal }): void {
+export function install(args: {
+  instance: Instance;
+  c: Canister;
+  mode: InstallMode;
+  wasm: Uint8Array;
+  arg: Uint8Array;
+  caller: Principal;
+}): void {
   const { instance, c, mode } = args;
   const module = loadModule(args.wasm);
   const saved = c.saveCode();
@@ -381,7 +396,10 @@ export function install(args: { instance: Instance; c: Canister; mode: InstallMo
       c.runStart();
     } catch (e) {
       if (e instanceof IcError) throw e;
-      throw new IcError({ errorCode: 'CanisterInvalidWasm', message: `Error from Canister ${c.idText}: Canister's Wasm module is not valid: ${(e as Error).message}` });
+      throw new IcError({
+        errorCode: 'CanisterInvalidWasm',
+        message: `Error from Canister ${c.idText}: Canister's Wasm module is not valid: ${(e as Error).message}`,
+      });
     }
   };
   try {
@@ -444,7 +462,11 @@ function uninstall(instance: Instance, c: Canister): void {
 function rejectOpenCalls(instance: Instance, c: Canister, message: string): void {
   for (const cc of c.callContexts.values()) {
     if (!cc.responded) {
-      instance.respond(cc.origin, { kind: 'reject', code: RejectCode.CanisterReject, message, errorCode: 'CanisterRejectedMessage' }, cc.cyclesAvailable);
+      instance.respond(
+        cc.origin,
+        { kind: 'reject', code: RejectCode.CanisterReject, message, errorCode: 'CanisterRejectedMessage' },
+        cc.cyclesAvailable,
+      );
     }
   }
   c.callContexts.clear();
@@ -455,7 +477,11 @@ function rejectOpenCalls(instance: Instance, c: Canister, message: string): void
 function threshold(call: Call): ManagementOutcome {
   const service = call.instance.services.threshold;
   if (!service) {
-    throw new IcError({ errorCode: 'UnknownManagementMessage', rejectCode: RejectCode.CanisterReject, message: `${call.method} is not available on this devnet` });
+    throw new IcError({
+      errorCode: 'UnknownManagementMessage',
+      rejectCode: RejectCode.CanisterReject,
+      message: `${call.method} is not available on this devnet`,
+    });
   }
   const r = service.handle({
     method: call.method,
@@ -486,7 +512,13 @@ function httpRequest(call: Call): ManagementOutcome {
   if (!call.callerCanister) {
     throw new IcError({ errorCode: 'CanisterRejectedMessage', message: 'ic00 method http_request can not be called via ingress messages' });
   }
-  return call.instance.services.outcalls.request({ instance: call.instance, caller: call.callerCanister, arg: call.arg, cycles: call.cycles, origin: call.origin });
+  return call.instance.services.outcalls.request({
+    instance: call.instance,
+    caller: call.callerCanister,
+    arg: call.arg,
+    cycles: call.cycles,
+    origin: call.origin,
+  });
 }
 
 function hexToBytes(hex: string): Uint8Array {

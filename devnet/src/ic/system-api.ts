@@ -125,7 +125,17 @@ const RESPONDING: readonly Mode[] = ['update', 'replicated_query', 'query', 'com
 const CALLING: readonly Mode[] = ['update', 'composite_query', 'timer', 'heartbeat', ...CALLBACKS];
 const REPLICATED_STATEFUL: readonly Mode[] = ['init', 'post_upgrade', 'pre_upgrade', 'update', 'reply', 'reject', 'timer', 'heartbeat'];
 /** Modes with an argument: the message's, or in reply callbacks the reply (IC spec: "Ry", "CRy"). */
-const ARG_MODES: readonly Mode[] = ['init', 'post_upgrade', 'update', 'replicated_query', 'query', 'composite_query', 'inspect', 'reply', 'composite_reply'];
+const ARG_MODES: readonly Mode[] = [
+  'init',
+  'post_upgrade',
+  'update',
+  'replicated_query',
+  'query',
+  'composite_query',
+  'inspect',
+  'reply',
+  'composite_reply',
+];
 const CYCLES_IN: readonly Mode[] = ['update', 'replicated_query', 'reply', 'reject'];
 
 type HostFn = (...args: (number | bigint)[]) => number | bigint | void;
@@ -133,11 +143,7 @@ type HostFn = (...args: (number | bigint)[]) => number | bigint | void;
 /** Cost in instructions of a system API call, modelled on the replica's: a base plus copied bytes. */
 const SYSCALL_BASE = 500n;
 
-export function createSystemApi(args: {
-  canister: Canister;
-  host: CanisterHost;
-  context: () => ExecContext;
-}): Record<string, HostFn> {
+export function createSystemApi(args: { canister: Canister; host: CanisterHost; context: () => ExecContext }): Record<string, HostFn> {
   const { canister, host, context } = args;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -194,8 +200,7 @@ export function createSystemApi(args: {
   const u128 = (high: number | bigint, low: number | bigint): bigint =>
     (BigInt.asUintN(64, BigInt(high)) << 64n) | BigInt.asUintN(64, BigInt(low));
   const balance = (ctx: ExecContext): bigint => canister.cycles + ctx.balanceDelta;
-  const available = (ctx: ExecContext): bigint =>
-    ctx.callContext ? ctx.callContext.cyclesAvailable - ctx.cyclesAccepted : 0n;
+  const available = (ctx: ExecContext): bigint => (ctx.callContext ? ctx.callContext.cyclesAvailable - ctx.cyclesAccepted : 0n);
 
   const acceptCycles = (ctx: ExecContext, max: bigint): bigint => {
     const amount = max < available(ctx) ? max : available(ctx);
@@ -267,7 +272,8 @@ export function createSystemApi(args: {
     msg_cycles_available: () => BigInt.asUintN(64, available(allow('msg_cycles_available', CYCLES_IN))),
     msg_cycles_available128: (dst) => write128('ic0.msg_cycles_available128', dst, available(allow('msg_cycles_available128', CYCLES_IN))),
     msg_cycles_refunded: () => BigInt.asUintN(64, allow('msg_cycles_refunded', ['reply', 'reject']).refunded),
-    msg_cycles_refunded128: (dst) => write128('ic0.msg_cycles_refunded128', dst, allow('msg_cycles_refunded128', ['reply', 'reject']).refunded),
+    msg_cycles_refunded128: (dst) =>
+      write128('ic0.msg_cycles_refunded128', dst, allow('msg_cycles_refunded128', ['reply', 'reject']).refunded),
     msg_cycles_accept: (max) => acceptCycles(allow('msg_cycles_accept', CYCLES_IN), BigInt.asUintN(64, BigInt(max))),
     msg_cycles_accept128: (high, low, dst) => {
       const ctx = allow('msg_cycles_accept128', CYCLES_IN);
@@ -413,7 +419,11 @@ export function createSystemApi(args: {
     certified_data_set: (src, size) => {
       const ctx = allow('certified_data_set', REPLICATED_STATEFUL);
       const data = read('ic0.certified_data_set', src, size);
-      if (data.length > 32) throw new CanisterTrap('contract_violation', `ic0_certified_data_set failed because the passed data must be no larger than 32 bytes. Found ${data.length} bytes`);
+      if (data.length > 32)
+        throw new CanisterTrap(
+          'contract_violation',
+          `ic0_certified_data_set failed because the passed data must be no larger than 32 bytes. Found ${data.length} bytes`,
+        );
       ctx.certifiedData = data;
     },
     data_certificate_present: () => {
@@ -447,7 +457,13 @@ export function createSystemApi(args: {
     },
     in_replicated_execution: () => {
       const ctx = allow('in_replicated_execution', ALL);
-      return ctx.mode === 'query' || ctx.mode === 'composite_query' || ctx.mode === 'composite_reply' || ctx.mode === 'composite_reject' || ctx.mode === 'inspect' ? 0 : 1;
+      return ctx.mode === 'query' ||
+        ctx.mode === 'composite_query' ||
+        ctx.mode === 'composite_reply' ||
+        ctx.mode === 'composite_reject' ||
+        ctx.mode === 'inspect'
+        ? 0
+        : 1;
     },
     cost_call: (methodNameSize, payloadSize, dst) => {
       allow('cost_call', ALL);
@@ -459,7 +475,11 @@ export function createSystemApi(args: {
     },
     cost_http_request: (requestSize, maxResponseBytes, dst) => {
       allow('cost_http_request', ALL);
-      write128('ic0.cost_http_request', dst, host.httpRequestFee({ requestBytes: BigInt(requestSize), maxResponseBytes: BigInt(maxResponseBytes) }));
+      write128(
+        'ic0.cost_http_request',
+        dst,
+        host.httpRequestFee({ requestBytes: BigInt(requestSize), maxResponseBytes: BigInt(maxResponseBytes) }),
+      );
     },
     cost_sign_with_ecdsa: (src, size, curve, dst) => {
       allow('cost_sign_with_ecdsa', ALL);

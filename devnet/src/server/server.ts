@@ -148,7 +148,9 @@ export class DevnetServer {
     if (path === '/http_gateway' && method === 'POST') {
       return {
         status: 200,
-        json: { Error: { message: 'The devnet HTTP gateway arrives with its live mode; use queries and updates through @dfinity/pic meanwhile.' } },
+        json: {
+          Error: { message: 'The devnet HTTP gateway arrives with its live mode; use queries and updates through @dfinity/pic meanwhile.' },
+        },
       };
     }
     const m = path.match(/^\/instances\/(\d+)(\/.*)?$/);
@@ -341,7 +343,8 @@ export class DevnetServer {
             const reply = r.CanisterHttpReply;
             return { kind: 'reply', status: Number(reply.status), headers: reply.headers ?? [], body: unb64(reply.body, 'body') };
           }
-          if (r?.CanisterHttpReject) return { kind: 'reject', code: Number(r.CanisterHttpReject.reject_code), message: String(r.CanisterHttpReject.message) };
+          if (r?.CanisterHttpReject)
+            return { kind: 'reject', code: Number(r.CanisterHttpReject.reject_code), message: String(r.CanisterHttpReject.message) };
           throw new BadRequest('mock_canister_http: response must be CanisterHttpReply or CanisterHttpReject');
         };
         try {

@@ -73,7 +73,9 @@ const simdImmediates: Uint8Array = (() => {
   t[0x5c] = SIMD_MEMARG; // v128.load32_zero
   t[0x5d] = SIMD_MEMARG; // v128.load64_zero
   // Unassigned opcodes in the SIMD space.
-  for (const op of [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee]) {
+  for (const op of [
+    0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee,
+  ]) {
     t[op] = SIMD_INVALID;
   }
   return t;
@@ -142,7 +144,9 @@ class CodeRewriter {
       this.emitBody({ bodyStart, bodyEnd });
       // The size prefix is written before the body: check the two agree.
       if (this.out.len - emitStart !== size + growth) {
-        throw new Error(`instrument: function body ${i} came out ${this.out.len - emitStart} bytes long, its size prefix says ${size + growth}`);
+        throw new Error(
+          `instrument: function body ${i} came out ${this.out.len - emitStart} bytes long, its size prefix says ${size + growth}`,
+        );
       }
       c.pos = bodyEnd;
     }
@@ -195,7 +199,8 @@ class CodeRewriter {
     for (let groups = c.u32(); groups > 0; groups--) {
       c.u32();
       const at = c.pos;
-      if (valTypeByByte[c.u8()] === undefined) throw new InvalidWasmError({ message: `unsupported local type 0x${hex(bytes[at])}`, offset: at });
+      if (valTypeByByte[c.u8()] === undefined)
+        throw new InvalidWasmError({ message: `unsupported local type 0x${hex(bytes[at])}`, offset: at });
     }
 
     this.count = 0;
@@ -239,7 +244,8 @@ class CodeRewriter {
         case 0x0b: // end
           if (depth === 0) {
             this.pointCosts[block] = cost;
-            if (c.pos !== bodyEnd) throw new InvalidWasmError({ message: `${bodyEnd - c.pos} bytes after the end of a function body`, offset: c.pos });
+            if (c.pos !== bodyEnd)
+              throw new InvalidWasmError({ message: `${bodyEnd - c.pos} bytes after the end of a function body`, offset: c.pos });
             let growth = 0;
             for (let i = 0; i < this.count; i++) growth += this.injectionSize(i);
             return growth;
@@ -275,7 +281,8 @@ class CodeRewriter {
         case 0x1c: // select t*
           for (let n = c.u32(); n > 0; n--) {
             const t = c.pos;
-            if (valTypeByByte[c.u8()] === undefined) throw new InvalidWasmError({ message: `unsupported select type 0x${hex(bytes[t])}`, offset: t });
+            if (valTypeByByte[c.u8()] === undefined)
+              throw new InvalidWasmError({ message: `unsupported select type 0x${hex(bytes[t])}`, offset: t });
           }
           break;
         case 0x20: // local.get, local.set, local.tee, table.get, table.set
@@ -335,7 +342,8 @@ class CodeRewriter {
           break;
         }
         default:
-          if (op >= 0x28 && op <= 0x3e) this.memarg(); // loads and stores
+          if (op >= 0x28 && op <= 0x3e)
+            this.memarg(); // loads and stores
           else if (op < 0x45 || op > 0xc4) throw this.unknown({ at, op: `0x${hex(op)}` }); // 0x45..0xc4: numeric, no immediates
       }
       if (split >= 0) {
@@ -401,7 +409,8 @@ class CodeRewriter {
   private globalIndex(): void {
     const at = this.c.pos;
     const index = this.c.u32();
-    if (index >= this.input.counterGlobal) throw new InvalidWasmError({ message: `global index ${index} out of range (${this.input.counterGlobal} globals)`, offset: at });
+    if (index >= this.input.counterGlobal)
+      throw new InvalidWasmError({ message: `global index ${index} out of range (${this.input.counterGlobal} globals)`, offset: at });
   }
 
   private functionIndex(): void {
@@ -414,7 +423,8 @@ class CodeRewriter {
   private typeIndex(): void {
     const at = this.c.pos;
     const index = this.c.u32();
-    if (index >= this.input.typeCount) throw new InvalidWasmError({ message: `type index ${index} out of range (${this.input.typeCount} types)`, offset: at });
+    if (index >= this.input.typeCount)
+      throw new InvalidWasmError({ message: `type index ${index} out of range (${this.input.typeCount} types)`, offset: at });
   }
 
   /** Reads a memory index and returns whether that memory is 64-bit. */
@@ -469,7 +479,8 @@ class CodeRewriter {
     }
     const index = c.s33();
     if (index < 0) throw new InvalidWasmError({ message: `unsupported block type 0x${hex(b)}`, offset: at });
-    if (index >= this.input.typeCount) throw new InvalidWasmError({ message: `block type index ${index} out of range (${this.input.typeCount} types)`, offset: at });
+    if (index >= this.input.typeCount)
+      throw new InvalidWasmError({ message: `block type index ${index} out of range (${this.input.typeCount} types)`, offset: at });
   }
 
   private unknown(args: { at: number; op: string }): InvalidWasmError {

@@ -5,14 +5,7 @@ import motoko from 'motoko';
 import { WalletError } from '../../../src/lib/errors.ts';
 import { encodeSigned, encodeUnsigned } from './leb128.ts';
 import { readModule } from './module-reader.ts';
-import {
-  COUNTER_EXPORT,
-  instrument,
-  InvalidWasmError,
-  START_EXPORT,
-  validateIcModule,
-  type InstrumentedModule,
-} from './instrument.ts';
+import { COUNTER_EXPORT, instrument, InvalidWasmError, START_EXPORT, validateIcModule, type InstrumentedModule } from './instrument.ts';
 
 // The package's typings describe its CommonJS export as a nested ES default; this is its shape.
 const mo = motoko as unknown as {
@@ -68,7 +61,10 @@ function compile(m: InstrumentedModule, imports: WebAssembly.Imports = {}): WebA
 }
 
 /** Runs `name` with `budget` instructions and returns what it used and what it returned. */
-function meter(args: { instance: WebAssembly.Instance; name: string; budget?: bigint; params?: unknown[] }): { used: bigint; result: unknown } {
+function meter(args: { instance: WebAssembly.Instance; name: string; budget?: bigint; params?: unknown[] }): {
+  used: bigint;
+  result: unknown;
+} {
   const counter = args.instance.exports[COUNTER_EXPORT] as WebAssembly.Global;
   const budget = args.budget ?? 1_000_000n;
   counter.value = budget;
@@ -151,7 +147,10 @@ describe('instrument: instruction metering', () => {
   test('a runaway loop traps with the counter negative instead of hanging', () => {
     const counter = instance.exports[COUNTER_EXPORT] as WebAssembly.Global;
     counter.value = 1000n;
-    assert.throws(() => (instance.exports.spin as () => void)(), (e: unknown) => e instanceof WebAssembly.RuntimeError && /unreachable/.test(e.message));
+    assert.throws(
+      () => (instance.exports.spin as () => void)(),
+      (e: unknown) => e instanceof WebAssembly.RuntimeError && /unreachable/.test(e.message),
+    );
     // Entry leaves 999; each round of `br` costs 2 and is checked: 999 - 2 * 500 = -1 traps.
     assert.equal(counter.value, -1n);
   });
@@ -197,7 +196,10 @@ describe('instrument: 64-bit memories and tables', () => {
     section({ id: TYPE, payload: vec([funcType({ params: [I64], results: [] })]) }),
     section({ id: FUNCTION, payload: vec([[0]]) }),
     section({ id: MEMORY, payload: vec([[0x04, ...u(1)]]) }),
-    section({ id: EXPORT, payload: vec([exportEntry({ name: 'fill64', kind: FUNC, index: 0 }), exportEntry({ name: 'mem', kind: 2, index: 0 })]) }),
+    section({
+      id: EXPORT,
+      payload: vec([exportEntry({ name: 'fill64', kind: FUNC, index: 0 }), exportEntry({ name: 'mem', kind: 2, index: 0 })]),
+    }),
     section({ id: CODE, payload: vec([body({ code: [0x42, 0, 0x41, 0, 0x20, 0, 0xfc, 11, 0, 0x0b] })]) }),
   ]);
   const m = instrument(wasm);
@@ -236,7 +238,10 @@ describe('instrument: 64-bit memories and tables', () => {
       section({ id: TYPE, payload: vec([funcType({ params: [], results: [] })]) }),
       section({ id: FUNCTION, payload: vec([[0]]) }),
       section({ id: TABLE, payload: vec([[FUNCREF, 0x04, ...u(10)]]) }),
-      section({ id: EXPORT, payload: vec([exportEntry({ name: 'f', kind: FUNC, index: 0 }), exportEntry({ name: 't', kind: 1, index: 0 })]) }),
+      section({
+        id: EXPORT,
+        payload: vec([exportEntry({ name: 'f', kind: FUNC, index: 0 }), exportEntry({ name: 't', kind: 1, index: 0 })]),
+      }),
       section({ id: CODE, payload: vec([body({ code: [0x42, 0, 0xd0, FUNCREF, 0x42, 5, 0xfc, 17, 0, 0x0b] })]) }),
     ]);
     const m = instrument(wasm);
@@ -265,7 +270,10 @@ describe('instrument: module interface', () => {
           [I64, 0x01, 0x42, 7, 0x0b],
         ]),
       }),
-      section({ id: EXPORT, payload: vec([exportEntry({ name: 'kept', kind: GLOBAL_KIND, index: 3 }), exportEntry({ name: 'readG1', kind: FUNC, index: 0 })]) }),
+      section({
+        id: EXPORT,
+        payload: vec([exportEntry({ name: 'kept', kind: GLOBAL_KIND, index: 3 }), exportEntry({ name: 'readG1', kind: FUNC, index: 0 })]),
+      }),
       section({ id: CODE, payload: vec([body({ code: [0x23, 1, 0x0b] })]) }),
     ]);
     const m = instrument(wasm);
@@ -293,9 +301,19 @@ describe('instrument: module interface', () => {
     const wasm = wasmModule([
       section({
         id: TYPE,
-        payload: vec([funcType({ params: [], results: [] }), funcType({ params: [], results: [I32] }), funcType({ params: [I32, I64], results: [F64] })]),
+        payload: vec([
+          funcType({ params: [], results: [] }),
+          funcType({ params: [], results: [I32] }),
+          funcType({ params: [I32, I64], results: [F64] }),
+        ]),
       }),
-      section({ id: IMPORT, payload: vec([[...str('ic0'), ...str('msg_reply'), FUNC, 0], [...str('ic0'), ...str('msg_arg_data_size'), FUNC, 1]]) }),
+      section({
+        id: IMPORT,
+        payload: vec([
+          [...str('ic0'), ...str('msg_reply'), FUNC, 0],
+          [...str('ic0'), ...str('msg_arg_data_size'), FUNC, 1],
+        ]),
+      }),
       section({ id: FUNCTION, payload: vec([[0], [2]]) }),
       section({
         id: EXPORT,
@@ -343,7 +361,13 @@ describe('instrument: module interface', () => {
           body({ code: [0x41, 0, 0x41, 0, 0x41, 3, 0xfc, 8, 1, 0, 0xfc, 9, 1, 0x0b] }),
         ]),
       }),
-      section({ id: DATA, payload: vec([[0x00, 0x41, 16, 0x0b, ...vec([[0xaa], [0xbb]])], [0x01, ...vec([[1], [2], [3]])]]) }),
+      section({
+        id: DATA,
+        payload: vec([
+          [0x00, 0x41, 16, 0x0b, ...vec([[0xaa], [0xbb]])],
+          [0x01, ...vec([[1], [2], [3]])],
+        ]),
+      }),
       section({ id: 0, payload: [...str('name'), 0x00, ...str('demo')] }),
     ]);
     const m = instrument(wasm);
@@ -372,7 +396,10 @@ describe('instrument: module interface', () => {
     );
     assert.equal(m.hasStart, true);
     assert.equal(m.startExport, START_EXPORT);
-    assert.deepEqual(output.exports.find((e) => e.name === START_EXPORT), { name: START_EXPORT, kind: FUNC, index: 0 });
+    assert.deepEqual(
+      output.exports.find((e) => e.name === START_EXPORT),
+      { name: START_EXPORT, kind: FUNC, index: 0 },
+    );
 
     // The start function does not run at instantiation (the counter is still 0, unset): the host
     // runs it, metered: entry 1 + i32.const 1 + global.set 2.
@@ -398,7 +425,11 @@ describe('instrument: module interface', () => {
     const wasm = wasmModule([
       section({
         id: TYPE,
-        payload: vec([funcType({ params: [], results: [I32] }), funcType({ params: [I32], results: [I32] }), funcType({ params: [], results: [I32, I32] })]),
+        payload: vec([
+          funcType({ params: [], results: [I32] }),
+          funcType({ params: [I32], results: [I32] }),
+          funcType({ params: [], results: [I32, I32] }),
+        ]),
       }),
       section({ id: FUNCTION, payload: vec([[0], [1]]) }),
       section({ id: EXPORT, payload: vec([exportEntry({ name: 'mix', kind: FUNC, index: 0 })]) }),
@@ -435,21 +466,37 @@ describe('instrument: malformed input', () => {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
   test('bad magic number', () => {
-    assertInvalid({ wasm: Uint8Array.from([0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0]), offset: 0, text: 'bad magic number 0061736e (expected 0061736d)' });
+    assertInvalid({
+      wasm: Uint8Array.from([0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0]),
+      offset: 0,
+      text: 'bad magic number 0061736e (expected 0061736d)',
+    });
     assertInvalid({ wasm: Uint8Array.from([0x00, 0x61, 0x73]), offset: 0, text: 'module of 3 bytes is shorter than the 8-byte preamble' });
   });
 
   test('unsupported version', () => {
-    assertInvalid({ wasm: Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]), offset: 4, text: 'unsupported version 0d000100 (expected 01000000)' });
+    assertInvalid({
+      wasm: Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0]),
+      offset: 4,
+      text: 'unsupported version 0d000100 (expected 01000000)',
+    });
   });
 
   test('truncated section', () => {
-    assertInvalid({ wasm: Uint8Array.from([...header, TYPE, 10, 1, 0x60]), offset: 8, text: 'section 1 of 10 bytes runs past the end of the module (12 bytes)' });
+    assertInvalid({
+      wasm: Uint8Array.from([...header, TYPE, 10, 1, 0x60]),
+      offset: 8,
+      text: 'section 1 of 10 bytes runs past the end of the module (12 bytes)',
+    });
     assertInvalid({ wasm: Uint8Array.from([...header, TYPE, 3, 1, 0x60, 1]), offset: 13, text: 'unexpected end of input' });
   });
 
   test('bad LEB128', () => {
-    assertInvalid({ wasm: Uint8Array.from([...header, TYPE, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), offset: 9, text: 'malformed LEB128 u32 (too long or unused bits set)' });
+    assertInvalid({
+      wasm: Uint8Array.from([...header, TYPE, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]),
+      offset: 9,
+      text: 'malformed LEB128 u32 (too long or unused bits set)',
+    });
   });
 
   test('unknown opcode, at the offset of the opcode', () => {
@@ -514,12 +561,19 @@ describe('instrument: malformed input', () => {
 
 describe('validateIcModule', () => {
   /** A module exporting functions of the given types under the given names, plus extra sections. */
-  const moduleWith = (args: { exports: [string, 'unit' | 'i32->unit'][]; imports?: [string, string][]; extra?: Bytes[]; memories?: number }): InstrumentedModule => {
+  const moduleWith = (args: {
+    exports: [string, 'unit' | 'i32->unit'][];
+    imports?: [string, string][];
+    extra?: Bytes[];
+    memories?: number;
+  }): InstrumentedModule => {
     const imports = args.imports ?? [];
     return instrument(
       wasmModule([
         section({ id: TYPE, payload: vec([funcType({ params: [], results: [] }), funcType({ params: [I32], results: [] })]) }),
-        ...(imports.length ? [section({ id: IMPORT, payload: vec(imports.map(([mod, name]) => [...str(mod), ...str(name), FUNC, 0])) })] : []),
+        ...(imports.length
+          ? [section({ id: IMPORT, payload: vec(imports.map(([mod, name]) => [...str(mod), ...str(name), FUNC, 0])) })]
+          : []),
         section({ id: FUNCTION, payload: vec([[0], [1]]) }),
         ...(args.memories ? [section({ id: MEMORY, payload: vec(Array.from({ length: args.memories }, () => [0x00, 0x01])) })] : []),
         section({
@@ -544,7 +598,10 @@ describe('validateIcModule', () => {
       ],
       imports: [['ic0', 'msg_reply']],
       memories: 1,
-      extra: [section({ id: 0, payload: [...str('icp:public candid:service'), 1] }), section({ id: 0, payload: [...str('icp:private x'), 2] })],
+      extra: [
+        section({ id: 0, payload: [...str('icp:public candid:service'), 1] }),
+        section({ id: 0, payload: [...str('icp:private x'), 2] }),
+      ],
     });
     assert.equal(validateIcModule(m), null);
   });
@@ -562,7 +619,14 @@ describe('validateIcModule', () => {
 
   test('a method is exported at most once across update, query and composite query', () => {
     assert.equal(
-      validateIcModule(moduleWith({ exports: [['canister_update m', 'unit'], ['canister_composite_query m', 'unit']] })),
+      validateIcModule(
+        moduleWith({
+          exports: [
+            ['canister_update m', 'unit'],
+            ['canister_composite_query m', 'unit'],
+          ],
+        }),
+      ),
       "Duplicate function 'm' exported multiple times with different call types: update, query, or composite_query.",
     );
   });
@@ -575,7 +639,10 @@ describe('validateIcModule', () => {
   });
 
   test('at most one memory', () => {
-    assert.equal(validateIcModule(moduleWith({ exports: [], memories: 2 })), 'Wasm module declares 2 memories; a canister may declare at most one memory');
+    assert.equal(
+      validateIcModule(moduleWith({ exports: [], memories: 2 })),
+      'Wasm module declares 2 memories; a canister may declare at most one memory',
+    );
   });
 
   test('functions are imported from ic0 only', () => {

@@ -121,7 +121,10 @@ export function instrument(wasm: Uint8Array): InstrumentedModule {
   };
   const addExport = (e: { name: string; kind: number; index: number }): void => {
     if (exportNames.has(e.name)) {
-      throw new InvalidWasmError({ message: `the module already exports "${e.name}", a name the devnet reserves`, offset: exportSectionOffset(layout) });
+      throw new InvalidWasmError({
+        message: `the module already exports "${e.name}", a name the devnet reserves`,
+        offset: exportSectionOffset(layout),
+      });
     }
     exportNames.add(e.name);
     added.push(e);
@@ -131,7 +134,8 @@ export function instrument(wasm: Uint8Array): InstrumentedModule {
   if (layout.start !== null) addExport({ name: START_EXPORT, kind: ExternalKind.func, index: layout.start });
   const mutableGlobalExports: string[] = [];
   for (let index = layout.importedGlobalCount; index < layout.globals.length; index++) {
-    if (layout.globals[index].mutable) mutableGlobalExports.push(exportOf({ kind: ExternalKind.global, index, fallback: `${GLOBAL_EXPORT_PREFIX}${index}` }));
+    if (layout.globals[index].mutable)
+      mutableGlobalExports.push(exportOf({ kind: ExternalKind.global, index, fallback: `${GLOBAL_EXPORT_PREFIX}${index}` }));
   }
   addExport({ name: COUNTER_EXPORT, kind: ExternalKind.global, index: counterGlobal });
 
@@ -181,12 +185,15 @@ function assemble(args: {
   addedExports: { name: string; kind: number; index: number }[];
 }): Uint8Array {
   const { wasm, layout, helpers, codeBodies, addedExports } = args;
-  const out = new ByteWriter(wasm.length + (codeBodies ? codeBodies.bodies.length - (layout.code!.end - layout.code!.entriesStart) : 0) + 4096);
+  const out = new ByteWriter(
+    wasm.length + (codeBodies ? codeBodies.bodies.length - (layout.code!.end - layout.code!.entriesStart) : 0) + 4096,
+  );
   out.bytes(wasm.subarray(0, 8));
 
   const typeCount = layout.types.length;
   const newTypes = new ByteWriter(16);
-  for (const kind of helpers) newTypes.bytes(kind === 'i32' ? Uint8Array.of(0x60, 0x01, 0x7f, 0x01, 0x7f) : Uint8Array.of(0x60, 0x01, 0x7e, 0x01, 0x7e));
+  for (const kind of helpers)
+    newTypes.bytes(kind === 'i32' ? Uint8Array.of(0x60, 0x01, 0x7f, 0x01, 0x7f) : Uint8Array.of(0x60, 0x01, 0x7e, 0x01, 0x7e));
   const newFunctions = new ByteWriter(16);
   helpers.forEach((_, i) => newFunctions.u32(typeCount + i));
 

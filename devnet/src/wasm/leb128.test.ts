@@ -110,7 +110,11 @@ describe('leb128 decoding', () => {
 
   test('truncated encodings report the end of input', () => {
     assertInvalid({ read: () => cursor('e58e').u32(), offset: 2, text: 'unexpected end of input' });
-    assertInvalid({ read: () => new ByteCursor({ bytes: hexToBytes('e58e26'), end: 2 }).u32(), offset: 2, text: 'unexpected end of input' });
+    assertInvalid({
+      read: () => new ByteCursor({ bytes: hexToBytes('e58e26'), end: 2 }).u32(),
+      offset: 2,
+      text: 'unexpected end of input',
+    });
     assertInvalid({ read: () => cursor('80').skip64(), offset: 1, text: 'unexpected end of input' });
     assertInvalid({ read: () => cursor('0102').take(3), offset: 2, text: 'unexpected end of input' });
   });

@@ -216,7 +216,8 @@ function readTypes(args: { c: ByteCursor; count: number }): FuncType[] {
     const at = c.pos;
     const form = c.u8();
     // 0x60 = func; 0x4e/0x50/0x4f (rec, sub) and 0x5f/0x5e (struct, array) belong to the GC proposal.
-    if (form !== 0x60) throw new InvalidWasmError({ message: `unsupported type form 0x${hex(form)} (only function types are supported)`, offset: at });
+    if (form !== 0x60)
+      throw new InvalidWasmError({ message: `unsupported type form 0x${hex(form)} (only function types are supported)`, offset: at });
     const params: ValType[] = [];
     for (let n = c.u32(); n > 0; n--) params.push(valType(c));
     const results: ValType[] = [];
@@ -236,7 +237,8 @@ function checkTypeIndex(args: { index: number; types: FuncType[]; offset: number
 export function readModule(wasm: Uint8Array): ModuleLayout {
   const c = new ByteCursor({ bytes: wasm });
   // Preamble (core spec §5.5.16): magic "\0asm" and version 1.
-  if (wasm.length < 8) throw new InvalidWasmError({ message: `module of ${wasm.length} bytes is shorter than the 8-byte preamble`, offset: 0 });
+  if (wasm.length < 8)
+    throw new InvalidWasmError({ message: `module of ${wasm.length} bytes is shorter than the 8-byte preamble`, offset: 0 });
   if (wasm[0] !== 0x00 || wasm[1] !== 0x61 || wasm[2] !== 0x73 || wasm[3] !== 0x6d) {
     throw new InvalidWasmError({ message: `bad magic number ${hexBytes(wasm.subarray(0, 4))} (expected 0061736d)`, offset: 0 });
   }
@@ -269,7 +271,10 @@ export function readModule(wasm: Uint8Array): ModuleLayout {
     const payloadStart = c.pos;
     const end = payloadStart + size;
     if (end > wasm.length) {
-      throw new InvalidWasmError({ message: `section ${id} of ${size} bytes runs past the end of the module (${wasm.length} bytes)`, offset: start });
+      throw new InvalidWasmError({
+        message: `section ${id} of ${size} bytes runs past the end of the module (${wasm.length} bytes)`,
+        offset: start,
+      });
     }
     const section: SectionRange = { id, start, payloadStart, entriesStart: payloadStart, count: 0, end };
     layout.sections.push(section);
@@ -363,7 +368,8 @@ export function readModule(wasm: Uint8Array): ModuleLayout {
           const exportName = name(s);
           const at = s.pos;
           const kind = s.u8();
-          if (kind > ExternalKind.global) throw new InvalidWasmError({ message: `unsupported export kind 0x${hex(kind)} for "${exportName}"`, offset: at });
+          if (kind > ExternalKind.global)
+            throw new InvalidWasmError({ message: `unsupported export kind 0x${hex(kind)} for "${exportName}"`, offset: at });
           const index = s.u32();
           // The export section follows every section that declares indices, so bounds are known.
           const bound = [
@@ -372,7 +378,8 @@ export function readModule(wasm: Uint8Array): ModuleLayout {
             layout.memories64.length,
             layout.globals.length,
           ][kind];
-          if (index >= bound) throw new InvalidWasmError({ message: `export "${exportName}" refers to index ${index}, out of range`, offset: at });
+          if (index >= bound)
+            throw new InvalidWasmError({ message: `export "${exportName}" refers to index ${index}, out of range`, offset: at });
           layout.exports.push({ name: exportName, kind, index });
         }
         break;
@@ -390,7 +397,8 @@ export function readModule(wasm: Uint8Array): ModuleLayout {
         // Bodies are decoded by the code rewriter; check here only that their sizes tile the section.
         for (let i = 0; i < section.count; i++) {
           const bodySize = s.u32();
-          if (bodySize > end - s.pos) throw new InvalidWasmError({ message: `function body ${i} of ${bodySize} bytes runs past the code section`, offset: s.pos });
+          if (bodySize > end - s.pos)
+            throw new InvalidWasmError({ message: `function body ${i} of ${bodySize} bytes runs past the code section`, offset: s.pos });
           s.pos += bodySize;
         }
         break;

@@ -9,14 +9,7 @@ import { hash160 } from '@scure/btc-signer/utils.js';
 import { Address, NETWORK, TEST_NETWORK } from '@scure/btc-signer';
 import { base58check as makeBase58check, hex } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  assertNetwork,
-  p2trAddress,
-  p2wpkhAddress,
-  parseAddress,
-  taprootOutputKey,
-  type BitcoinNetwork,
-} from './address.ts';
+import { assertNetwork, p2trAddress, p2wpkhAddress, parseAddress, taprootOutputKey, type BitcoinNetwork } from './address.ts';
 import {
   BtcError,
   InvalidAddressError,
@@ -41,7 +34,8 @@ const BITCOINJS_NETWORK: Record<BitcoinNetwork, bitcoin.Network> = {
   regtest: bitcoin.networks.regtest,
 };
 const NETWORK_OF_HRP: Record<string, BitcoinNetwork> = { bc: 'mainnet', tb: 'testnet', bcrt: 'regtest' };
-const hrpNetwork = (address: string): BitcoinNetwork => NETWORK_OF_HRP[address.toLowerCase().slice(0, address.toLowerCase().lastIndexOf('1'))];
+const hrpNetwork = (address: string): BitcoinNetwork =>
+  NETWORK_OF_HRP[address.toLowerCase().slice(0, address.toLowerCase().lastIndexOf('1'))];
 
 /** Expects `fn` to throw an error of class `Class` and returns it, for exact field checks. */
 function catchError<T extends Error>(fn: () => unknown, Class: new (...args: never[]) => T): T {
@@ -286,9 +280,18 @@ describe('parseAddress: standard vectors', () => {
       const network = CHAIN[chain] as 'mainnet' | 'testnet';
       if (scriptPubKey.startsWith('5120') && !ecc.isXOnlyPoint(hex.decode(scriptPubKey.slice(4)))) continue;
       const decoded = Address(scureNetwork[network]).decode(address);
-      const scureScript = decoded.type === 'tr' ? `5120${hex.encode(decoded.pubkey)}` : decoded.type === 'wpkh' ? `0014${hex.encode(decoded.hash)}`
-        : decoded.type === 'wsh' ? `0020${hex.encode(decoded.hash)}` : decoded.type === 'pkh' ? `76a914${hex.encode(decoded.hash)}88ac`
-        : decoded.type === 'sh' ? `a914${hex.encode(decoded.hash)}87` : 'unexpected';
+      const scureScript =
+        decoded.type === 'tr'
+          ? `5120${hex.encode(decoded.pubkey)}`
+          : decoded.type === 'wpkh'
+            ? `0014${hex.encode(decoded.hash)}`
+            : decoded.type === 'wsh'
+              ? `0020${hex.encode(decoded.hash)}`
+              : decoded.type === 'pkh'
+                ? `76a914${hex.encode(decoded.hash)}88ac`
+                : decoded.type === 'sh'
+                  ? `a914${hex.encode(decoded.hash)}87`
+                  : 'unexpected';
       assert.equal(scureScript, scriptPubKey);
       assert.equal(hex.encode(parseAddress({ address, network }).scriptPubKey), scriptPubKey);
     }

@@ -13,13 +13,7 @@ import { bech32, bech32m, createBase58check, hex } from '@scure/base';
 import { secp256k1, schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  InvalidAddressError,
-  InvalidNetworkError,
-  InvalidPublicKeyError,
-  UnsupportedAddressError,
-  WrongNetworkError,
-} from './errors.ts';
+import { InvalidAddressError, InvalidNetworkError, InvalidPublicKeyError, UnsupportedAddressError, WrongNetworkError } from './errors.ts';
 
 /** The networks of the IC's Bitcoin canister (`variant { mainnet; testnet; regtest }`). */
 export type BitcoinNetwork = 'mainnet' | 'testnet' | 'regtest';
@@ -55,11 +49,7 @@ export type P2wpkhAddressErrorType = InvalidNetworkError | InvalidPublicKeyError
 export type P2trAddressErrorType = InvalidNetworkError | InvalidPublicKeyError;
 export type TaprootOutputKeyErrorType = InvalidPublicKeyError;
 export type AssertCompressedPublicKeyErrorType = InvalidPublicKeyError;
-export type ParseAddressErrorType =
-  | InvalidNetworkError
-  | InvalidAddressError
-  | WrongNetworkError
-  | UnsupportedAddressError;
+export type ParseAddressErrorType = InvalidNetworkError | InvalidAddressError | WrongNetworkError | UnsupportedAddressError;
 
 /**
  * Throws unless `network` is `mainnet`, `testnet` or `regtest`.
@@ -88,10 +78,7 @@ export function assertCompressedPublicKey(publicKey: unknown): asserts publicKey
     throw new InvalidPublicKeyError(describeKey(publicKey), 'expected a Uint8Array');
   }
   if (publicKey.length !== 33) {
-    throw new InvalidPublicKeyError(
-      hex.encode(publicKey),
-      `expected 33 bytes (SEC1 compressed), got ${publicKey.length}`,
-    );
+    throw new InvalidPublicKeyError(hex.encode(publicKey), `expected 33 bytes (SEC1 compressed), got ${publicKey.length}`);
   }
   if (publicKey[0] !== 0x02 && publicKey[0] !== 0x03) {
     throw new InvalidPublicKeyError(
@@ -229,7 +216,10 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
     try {
       schnorr.utils.lift_x(bytesToNumberBE(program));
     } catch {
-      throw new InvalidAddressError(address, 'the taproot output key is not a valid x-only public key; coins sent to it could never be spent');
+      throw new InvalidAddressError(
+        address,
+        'the taproot output key is not a valid x-only public key; coins sent to it could never be spent',
+      );
     }
     return { type: 'p2tr', network, scriptPubKey: OutScript.encode({ type: 'tr', pubkey: program }) };
   }

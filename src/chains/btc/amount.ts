@@ -53,9 +53,7 @@ export function parseBtc(value: string): bigint {
     satoshis = parseUnits({ value, decimals: BTC_DECIMALS });
   } catch (error) {
     // Re-throw the shared module's error as the Bitcoin one, keeping its reason.
-    const details = error instanceof Error && 'details' in error && typeof error.details === 'string'
-      ? error.details
-      : 'not a BTC amount';
+    const details = error instanceof Error && 'details' in error && typeof error.details === 'string' ? error.details : 'not a BTC amount';
     throw new InvalidAmountError(String(value), details, { cause: error });
   }
   if (satoshis > MAX_MONEY) {

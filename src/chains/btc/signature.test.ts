@@ -63,7 +63,15 @@ const otherPublicKey = secp256k1.getPublicKey(OTHER_SECRET, true);
  * (RFC6979 extra entropy) until the DER form is the 71-byte maximum, and returns the high-S
  * twin, to exercise the normalization.
  */
-function icSignEcdsa({ sighash, secret = ECDSA_SECRET, worstCase = false }: { sighash: Uint8Array; secret?: Uint8Array; worstCase?: boolean }): Uint8Array {
+function icSignEcdsa({
+  sighash,
+  secret = ECDSA_SECRET,
+  worstCase = false,
+}: {
+  sighash: Uint8Array;
+  secret?: Uint8Array;
+  worstCase?: boolean;
+}): Uint8Array {
   for (let counter = 0; ; counter++) {
     const extraEntropy = counter === 0 ? false : numberToBytesBE(BigInt(counter), 32);
     const signature = secp256k1.sign(sighash, secret, { prehash: false, extraEntropy });
@@ -77,7 +85,15 @@ function icSignEcdsa({ sighash, secret = ECDSA_SECRET, worstCase = false }: { si
  * BIP86-tweaked secret (BIP341 taproot_tweak_seckey). Zero auxiliary randomness for
  * reproducible test output.
  */
-function icSignSchnorr({ sighash, secret = SCHNORR_SECRET, tweak = true }: { sighash: Uint8Array; secret?: Uint8Array; tweak?: boolean }): Uint8Array {
+function icSignSchnorr({
+  sighash,
+  secret = SCHNORR_SECRET,
+  tweak = true,
+}: {
+  sighash: Uint8Array;
+  secret?: Uint8Array;
+  tweak?: boolean;
+}): Uint8Array {
   return schnorr.sign(sighash, tweak ? taprootTweakPrivKey(secret) : secret, new Uint8Array(32));
 }
 
@@ -136,19 +152,37 @@ describe('witnesses from the standard vectors', () => {
   test('BIP143: the 64-byte signature becomes the vector witness of input 1', () => {
     const signature = bitcoin.script.signature.decode(hex.decode(vector.signature)).signature;
     // RFC6979 over the vector's sighash with its key gives this very signature.
-    assert.equal(hex.encode(secp256k1.sign(hex.decode(vector.sigHash), hex.decode(vector.privateKey), { prehash: false })), hex.encode(signature));
+    assert.equal(
+      hex.encode(secp256k1.sign(hex.decode(vector.sigHash), hex.decode(vector.privateKey), { prehash: false })),
+      hex.encode(signature),
+    );
     const witness = p2wpkhWitness({ signature, publicKey: hex.decode(vector.publicKey), sighash: hex.decode(vector.sigHash) });
     const signed = bitcoin.Transaction.fromHex(vector.signedTx);
-    assert.deepEqual(witness.map((item) => hex.encode(item)), signed.ins[1].witness.map((item) => hex.encode(item)));
-    assert.deepEqual(witness.map((item) => hex.encode(item)), [vector.signature, vector.publicKey]);
+    assert.deepEqual(
+      witness.map((item) => hex.encode(item)),
+      signed.ins[1].witness.map((item) => hex.encode(item)),
+    );
+    assert.deepEqual(
+      witness.map((item) => hex.encode(item)),
+      [vector.signature, vector.publicKey],
+    );
   });
 
   test('BIP143: a signature over another message, or checked with another key, is refused', () => {
     const signature = bitcoin.script.signature.decode(hex.decode(vector.signature)).signature;
     const other = new Uint8Array(32).fill(9);
-    let error = catchError(() => p2wpkhWitness({ signature, publicKey: hex.decode(vector.publicKey), sighash: other, index: 1 }), InvalidSignatureError);
-    assert.equal(error.message, `Invalid signature ${hex.encode(signature)} for input 1: does not verify for sighash ${hex.encode(other)} and key ${vector.publicKey}`);
-    error = catchError(() => p2wpkhWitness({ signature, publicKey: otherPublicKey, sighash: hex.decode(vector.sigHash) }), InvalidSignatureError);
+    let error = catchError(
+      () => p2wpkhWitness({ signature, publicKey: hex.decode(vector.publicKey), sighash: other, index: 1 }),
+      InvalidSignatureError,
+    );
+    assert.equal(
+      error.message,
+      `Invalid signature ${hex.encode(signature)} for input 1: does not verify for sighash ${hex.encode(other)} and key ${vector.publicKey}`,
+    );
+    error = catchError(
+      () => p2wpkhWitness({ signature, publicKey: otherPublicKey, sighash: hex.decode(vector.sigHash) }),
+      InvalidSignatureError,
+    );
     assert.equal(error.index, undefined);
   });
 
@@ -171,14 +205,20 @@ describe('witnesses from the standard vectors', () => {
     assert.notEqual(input.given.merkleRoot, null);
     const publicKey = hex.decode(`02${input.intermediary.internalPubkey}`);
     const error = catchError(() => p2trKeyPathWitness({ signature, publicKey, sighash }), InvalidSignatureError);
-    assert.equal(error.details, `does not verify for sighash ${input.intermediary.sigHash} and taproot output key ${hex.encode(taprootOutputKey(publicKey))}`);
+    assert.equal(
+      error.details,
+      `does not verify for sighash ${input.intermediary.sigHash} and taproot output key ${hex.encode(taprootOutputKey(publicKey))}`,
+    );
   });
 
   test('P2TR: a 65-byte signature (explicit sighash byte) is refused: SIGHASH_DEFAULT signatures have 64', () => {
     const sighash = new Uint8Array(32).fill(3);
     const signature = icSignSchnorr({ sighash });
     assert.deepEqual(p2trKeyPathWitness({ signature, publicKey: schnorrPublicKey, sighash }), [signature]);
-    const error = catchError(() => p2trKeyPathWitness({ signature: concat(signature, Uint8Array.of(0)), publicKey: schnorrPublicKey, sighash }), InvalidSignatureError);
+    const error = catchError(
+      () => p2trKeyPathWitness({ signature: concat(signature, Uint8Array.of(0)), publicKey: schnorrPublicKey, sighash }),
+      InvalidSignatureError,
+    );
     assert.equal(error.details, 'expected a 64-byte BIP340 signature');
   });
 });
@@ -217,7 +257,10 @@ describe('finalizeTransaction: end to end, cross-checked by bitcoinjs-lib', () =
   test('the built transaction: 3 inputs (2 P2WPKH, 1 P2TR), 5 payments + change (exact)', () => {
     // 60,000 + 50,000 + 45,000 pay 140,000. Weight 4×(10 + 214) + 2 + 272 + 230 + 272 = 1672
     // WU = 418 vB; fee 2,090 at 5 sat/vB; change 155,000 − 140,000 − 2,090 = 12,910.
-    assert.deepEqual(transaction.inputs.map((input) => `${input.txid.slice(0, 2)}:${input.vout}`), ['7a:0', '6b:1', '5e:3']);
+    assert.deepEqual(
+      transaction.inputs.map((input) => `${input.txid.slice(0, 2)}:${input.vout}`),
+      ['7a:0', '6b:1', '5e:3'],
+    );
     assert.deepEqual([built.vsize, built.fee, built.changeIndex, transaction.outputs[5].value], [418, 2_090n, 5, 12_910n]);
   });
 
@@ -281,7 +324,11 @@ describe('finalizeTransaction: end to end, cross-checked by bitcoinjs-lib', () =
     for (const output of transaction.outputs) psbt.addOutput({ script: output.scriptPubKey, value: output.value });
     transaction.inputs.forEach((_, index) => {
       if (keyOf(index) === schnorrPublicKey) {
-        psbt.signInput(index, { publicKey: Uint8Array.of(0x02, ...taprootOutputKey(schnorrPublicKey)), sign: () => assert.fail('ECDSA'), signSchnorr: answer });
+        psbt.signInput(index, {
+          publicKey: Uint8Array.of(0x02, ...taprootOutputKey(schnorrPublicKey)),
+          sign: () => assert.fail('ECDSA'),
+          signSchnorr: answer,
+        });
       } else {
         // bitcoinjs-lib DER-encodes r‖s itself; give it the low-S form.
         psbt.signInput(index, { publicKey: ecdsaPublicKey, sign: (hash) => (isHighS(answer(hash)) ? flipS(answer(hash)) : answer(hash)) });
@@ -309,7 +356,10 @@ describe('finalizeTransaction: end to end, cross-checked by bitcoinjs-lib', () =
     // 4×(10 + 31 + 43) + 2 + 230 = 568 WU = 142 vB; fee ceil(142 × 1.5) = 213.
     assert.deepEqual([result.vsize, result.fee, result.transaction.outputs[1].value], [142, 213n, 29_999_787n]);
     const [sighash] = getSighashes(result.transaction);
-    const signed = finalizeTransaction({ transaction: result.transaction, signatures: [{ signature: icSignSchnorr({ sighash }), publicKey: schnorrPublicKey }] });
+    const signed = finalizeTransaction({
+      transaction: result.transaction,
+      signatures: [{ signature: icSignSchnorr({ sighash }), publicKey: schnorrPublicKey }],
+    });
     const parsed = bitcoin.Transaction.fromHex(signed.hex);
     assert.equal(parsed.getId(), signed.txid);
     assert.equal(parsed.virtualSize(), 142); // P2TR signatures are always 64 bytes: exact
@@ -357,7 +407,7 @@ describe('finalizeTransaction: bad signatures are typed errors', () => {
     assert.equal(error.details, `does not verify for sighash ${hex.encode(wpkhSighash)} and key ${hex.encode(ecdsaPublicKey)}`);
   });
 
-  test('ECDSA signature over another input\'s sighash', () => {
+  test("ECDSA signature over another input's sighash", () => {
     const signature = icSignEcdsa({ sighash: trSighash });
     catchError(() => finalizeTransaction({ transaction, signatures: withInput(0, { signature }) }), InvalidSignatureError);
   });
@@ -366,24 +416,42 @@ describe('finalizeTransaction: bad signatures are typed errors', () => {
     const signature = icSignSchnorr({ sighash: trSighash, tweak: false });
     const error = catchError(() => finalizeTransaction({ transaction, signatures: withInput(1, { signature }) }), InvalidSignatureError);
     assert.equal(error.index, 1);
-    assert.equal(error.details, `does not verify for sighash ${hex.encode(trSighash)} and taproot output key ${hex.encode(taprootOutputKey(schnorrPublicKey))}`);
+    assert.equal(
+      error.details,
+      `does not verify for sighash ${hex.encode(trSighash)} and taproot output key ${hex.encode(taprootOutputKey(schnorrPublicKey))}`,
+    );
   });
 
   test('a key that does not own the input', () => {
-    let error = catchError(() => finalizeTransaction({ transaction, signatures: withInput(0, { publicKey: otherPublicKey }) }), InputKeyMismatchError);
+    let error = catchError(
+      () => finalizeTransaction({ transaction, signatures: withInput(0, { publicKey: otherPublicKey }) }),
+      InputKeyMismatchError,
+    );
     assert.deepEqual([error.index, error.publicKey], [0, hex.encode(otherPublicKey)]);
-    assert.equal(error.details, `the input pays to ${hex.encode(transaction.inputs[0].scriptPubKey)}, the key's P2WPKH script is 0014${hex.encode(bitcoin.payments.p2wpkh({ pubkey: otherPublicKey }).hash!)}`);
+    assert.equal(
+      error.details,
+      `the input pays to ${hex.encode(transaction.inputs[0].scriptPubKey)}, the key's P2WPKH script is 0014${hex.encode(bitcoin.payments.p2wpkh({ pubkey: otherPublicKey }).hash!)}`,
+    );
     // The ECDSA key for the taproot input (or the reverse) is a mismatch too.
-    error = catchError(() => finalizeTransaction({ transaction, signatures: withInput(1, { publicKey: ecdsaPublicKey }) }), InputKeyMismatchError);
+    error = catchError(
+      () => finalizeTransaction({ transaction, signatures: withInput(1, { publicKey: ecdsaPublicKey }) }),
+      InputKeyMismatchError,
+    );
     assert.equal(error.index, 1);
   });
 
   test('a malformed public key', () => {
-    catchError(() => finalizeTransaction({ transaction, signatures: withInput(0, { publicKey: ecdsaPublicKey.slice(1) }) }), InvalidPublicKeyError);
+    catchError(
+      () => finalizeTransaction({ transaction, signatures: withInput(0, { publicKey: ecdsaPublicKey.slice(1) }) }),
+      InvalidPublicKeyError,
+    );
   });
 
   test('a transaction with an input this module cannot sign', () => {
-    const p2pkhInput = { ...transaction.inputs[0], scriptPubKey: parseAddress({ address: '1FsSia9rv4NeEwvJ2GvXrX7LyxYspbN2mo', network: 'mainnet' }).scriptPubKey };
+    const p2pkhInput = {
+      ...transaction.inputs[0],
+      scriptPubKey: parseAddress({ address: '1FsSia9rv4NeEwvJ2GvXrX7LyxYspbN2mo', network: 'mainnet' }).scriptPubKey,
+    };
     const tampered: UnsignedTransaction = { ...transaction, inputs: [p2pkhInput, transaction.inputs[1]] };
     const error = catchError(() => finalizeTransaction({ transaction: tampered, signatures: good }), UnsupportedInputError);
     assert.equal(error.index, 0);

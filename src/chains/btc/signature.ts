@@ -108,7 +108,12 @@ export function encodeDerSignature(signature: Uint8Array): Uint8Array {
  * @throws {InvalidSignatureError} when the signature is malformed or does not verify.
  * @throws {InvalidPublicKeyError}
  */
-export function p2wpkhWitness({ signature, publicKey, sighash, index }: {
+export function p2wpkhWitness({
+  signature,
+  publicKey,
+  sighash,
+  index,
+}: {
   signature: Uint8Array;
   publicKey: Uint8Array;
   sighash: Uint8Array;
@@ -139,7 +144,12 @@ export function p2wpkhWitness({ signature, publicKey, sighash, index }: {
  * @throws {InvalidSignatureError} when the signature is not 64 bytes or does not verify.
  * @throws {InvalidPublicKeyError}
  */
-export function p2trKeyPathWitness({ signature, publicKey, sighash, index }: {
+export function p2trKeyPathWitness({
+  signature,
+  publicKey,
+  sighash,
+  index,
+}: {
   signature: Uint8Array;
   publicKey: Uint8Array;
   sighash: Uint8Array;
@@ -192,7 +202,10 @@ function displayHash(bytes: Uint8Array): string {
  * // ...ask the IC to sign each sighash...
  * const { hex, txid } = finalizeTransaction({ transaction, signatures: [{ signature, publicKey }] });
  */
-export function finalizeTransaction({ transaction, signatures }: {
+export function finalizeTransaction({
+  transaction,
+  signatures,
+}: {
   transaction: UnsignedTransaction;
   signatures: readonly InputSignature[];
 }): SignedTransaction {
@@ -216,9 +229,7 @@ export function finalizeTransaction({ transaction, signatures }: {
       throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
     }
     assertCompressedPublicKey(publicKey);
-    const ownScript = type === 'p2wpkh'
-      ? p2wpkh(publicKey).script
-      : OutScript.encode({ type: 'tr', pubkey: taprootOutputKey(publicKey) });
+    const ownScript = type === 'p2wpkh' ? p2wpkh(publicKey).script : OutScript.encode({ type: 'tr', pubkey: taprootOutputKey(publicKey) });
     if (hex.encode(ownScript) !== hex.encode(input.scriptPubKey)) {
       throw new InputKeyMismatchError({
         index,
@@ -227,9 +238,10 @@ export function finalizeTransaction({ transaction, signatures }: {
       });
     }
     const sighash = sighashOf({ tx, transaction, index });
-    const witness = type === 'p2wpkh'
-      ? p2wpkhWitness({ signature, publicKey, sighash, index })
-      : p2trKeyPathWitness({ signature, publicKey, sighash, index });
+    const witness =
+      type === 'p2wpkh'
+        ? p2wpkhWitness({ signature, publicKey, sighash, index })
+        : p2trKeyPathWitness({ signature, publicKey, sighash, index });
     tx.updateInput(index, { finalScriptWitness: witness });
   });
   const bytes = tx.extract();

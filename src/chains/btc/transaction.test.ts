@@ -124,7 +124,11 @@ describe('estimateVsize and estimateFee', () => {
     [{ satPerVbyte: 10_001n }, '10001 sat/vbyte', 'exceeds 10000 sat/vbyte'],
     [{ millisatPerVbyte: 10_000_001n }, '10000001 millisat/vbyte', 'exceeds 10000 sat/vbyte'],
     [{ satPerVbyte: 2 as unknown as bigint }, '2 sat/vbyte', 'expected a bigint'],
-    [{ satPerVbyte: 1n, millisatPerVbyte: 1000n } as unknown as FeeRate, '["satPerVbyte","millisatPerVbyte"]', 'give exactly one of satPerVbyte or millisatPerVbyte'],
+    [
+      { satPerVbyte: 1n, millisatPerVbyte: 1000n } as unknown as FeeRate,
+      '["satPerVbyte","millisatPerVbyte"]',
+      'give exactly one of satPerVbyte or millisatPerVbyte',
+    ],
     [{} as FeeRate, '[]', 'give exactly one of satPerVbyte or millisatPerVbyte'],
   ];
   for (const [feeRate, value, details] of badRates) {
@@ -138,7 +142,13 @@ describe('estimateVsize and estimateFee', () => {
 
 describe('buildTransaction', () => {
   test('largest-first selection, outputs of every type, change, RBF (exact values)', () => {
-    const built = buildTransaction({ network: 'mainnet', utxos: UTXOS, outputs: PAYMENTS, changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 10n } });
+    const built = buildTransaction({
+      network: 'mainnet',
+      utxos: UTXOS,
+      outputs: PAYMENTS,
+      changeAddress: OUR_P2WPKH,
+      feeRate: { satPerVbyte: 10n },
+    });
     // 150,000 alone cannot pay 200,000; 150,000 + 80,000 can. Weight: inputs 272 + 230,
     // outputs 34 + 32 + 43 + 43 + 31 + 31 (change) = 214 bytes: 4×(10 + 214) + 2 + 502 = 1400 WU
     // = 350 vB; fee 3,500; change 230,000 − 200,000 − 3,500 = 26,500.
@@ -148,23 +158,35 @@ describe('buildTransaction', () => {
     const { transaction } = built;
     assert.equal(transaction.version, 2);
     assert.equal(transaction.lockTime, 0);
-    assert.deepEqual(transaction.inputs.map(({ txid, vout, sequence, value }) => [txid, vout, sequence, value]), [
-      ['a1'.repeat(32), 0, 0xfffffffd, 150_000n],
-      ['b2'.repeat(32), 1, 0xfffffffd, 80_000n],
-    ]);
+    assert.deepEqual(
+      transaction.inputs.map(({ txid, vout, sequence, value }) => [txid, vout, sequence, value]),
+      [
+        ['a1'.repeat(32), 0, 0xfffffffd, 150_000n],
+        ['b2'.repeat(32), 1, 0xfffffffd, 80_000n],
+      ],
+    );
     assert.equal(hex.encode(transaction.inputs[0].scriptPubKey), '0014' + '79b000887626b294a914501a4cd226b58b235983');
-    assert.deepEqual(transaction.outputs.map(({ scriptPubKey, value }) => [hex.encode(scriptPubKey), value]), [
-      ['76a914a31c06bd463e3923bc1aadbde48b16976c08071788ac', 30_000n],
-      ['a914373b819a068f32b7a6b38b6b38729647cfde01c287', 40_000n],
-      ['002027304b37f70e94bc8a0fbf500e0c957a80ebda87280ef58214d92f119811acdc', 50_000n],
-      ['5120a60869f0dbcf1dc659c9cecbaf8050135ea9e8cdc487053f1dc6880949dc684c', 60_000n],
-      ['0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2', 20_000n],
-      ['001479b000887626b294a914501a4cd226b58b235983', 26_500n],
-    ]);
+    assert.deepEqual(
+      transaction.outputs.map(({ scriptPubKey, value }) => [hex.encode(scriptPubKey), value]),
+      [
+        ['76a914a31c06bd463e3923bc1aadbde48b16976c08071788ac', 30_000n],
+        ['a914373b819a068f32b7a6b38b6b38729647cfde01c287', 40_000n],
+        ['002027304b37f70e94bc8a0fbf500e0c957a80ebda87280ef58214d92f119811acdc', 50_000n],
+        ['5120a60869f0dbcf1dc659c9cecbaf8050135ea9e8cdc487053f1dc6880949dc684c', 60_000n],
+        ['0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2', 20_000n],
+        ['001479b000887626b294a914501a4cd226b58b235983', 26_500n],
+      ],
+    );
   });
 
   test('bitcoinjs-lib parses the unsigned transaction field by field and computes the same sighashes', () => {
-    const { transaction } = buildTransaction({ network: 'mainnet', utxos: UTXOS, outputs: PAYMENTS, changeAddress: OUR_P2TR, feeRate: { millisatPerVbyte: 3_250n } });
+    const { transaction } = buildTransaction({
+      network: 'mainnet',
+      utxos: UTXOS,
+      outputs: PAYMENTS,
+      changeAddress: OUR_P2TR,
+      feeRate: { millisatPerVbyte: 3_250n },
+    });
     const parsed = bitcoin.Transaction.fromBuffer(serializeTransaction(transaction));
     assert.equal(parsed.version, transaction.version);
     assert.equal(parsed.locktime, transaction.lockTime);
@@ -188,14 +210,29 @@ describe('buildTransaction', () => {
     const scripts = transaction.inputs.map((input) => input.scriptPubKey);
     const values = transaction.inputs.map((input) => input.value);
     const p2pkhOfOurKey = bitcoin.payments.p2pkh({ pubkey: ecdsaPublicKey }).output!;
-    assert.equal(hex.encode(sighashes[0]), hex.encode(parsed.hashForWitnessV0(0, p2pkhOfOurKey, values[0], bitcoin.Transaction.SIGHASH_ALL)));
+    assert.equal(
+      hex.encode(sighashes[0]),
+      hex.encode(parsed.hashForWitnessV0(0, p2pkhOfOurKey, values[0], bitcoin.Transaction.SIGHASH_ALL)),
+    );
     assert.equal(hex.encode(sighashes[1]), hex.encode(parsed.hashForWitnessV1(1, scripts, values, bitcoin.Transaction.SIGHASH_DEFAULT)));
     assert.equal(hex.encode(getSighash({ transaction, index: 1 })), hex.encode(sighashes[1]));
   });
 
   test('sat and millisat rates give the same transaction', () => {
-    const a = buildTransaction({ network: 'mainnet', utxos: UTXOS, outputs: PAYMENTS, changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 7n } });
-    const b = buildTransaction({ network: 'mainnet', utxos: UTXOS, outputs: PAYMENTS, changeAddress: OUR_P2WPKH, feeRate: { millisatPerVbyte: 7_000n } });
+    const a = buildTransaction({
+      network: 'mainnet',
+      utxos: UTXOS,
+      outputs: PAYMENTS,
+      changeAddress: OUR_P2WPKH,
+      feeRate: { satPerVbyte: 7n },
+    });
+    const b = buildTransaction({
+      network: 'mainnet',
+      utxos: UTXOS,
+      outputs: PAYMENTS,
+      changeAddress: OUR_P2WPKH,
+      feeRate: { millisatPerVbyte: 7_000n },
+    });
     assert.deepEqual(a, b);
     assert.equal(a.fee, 2_450n);
   });
@@ -204,7 +241,13 @@ describe('buildTransaction', () => {
   // 110 vB without.
   const single: Utxo[] = [{ txid: 'e5'.repeat(32), vout: 7, value: 10_000n, address: OUR_P2WPKH }];
   const pay = (value: bigint) =>
-    buildTransaction({ network: 'mainnet', utxos: single, outputs: [{ address: TO.p2wpkh, value }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } });
+    buildTransaction({
+      network: 'mainnet',
+      utxos: single,
+      outputs: [{ address: TO.p2wpkh, value }],
+      changeAddress: OUR_P2WPKH,
+      feeRate: { satPerVbyte: 1n },
+    });
 
   test('change exactly at the P2WPKH dust threshold (294) is kept', () => {
     const built = pay(9_565n);
@@ -233,7 +276,14 @@ describe('buildTransaction', () => {
   test(`more than MAX_INPUTS (${MAX_INPUTS}) inputs is TooManyInputsError`, () => {
     // 106 × 1,000 < 100,000 + 6,137 (fee, no change); 107 × 1,000 >= 100,000 + 6,225 + 294.
     const error = catchError(
-      () => buildTransaction({ network: 'mainnet', utxos: many, outputs: [{ address: TO.p2wpkh, value: 100_000n }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } }),
+      () =>
+        buildTransaction({
+          network: 'mainnet',
+          utxos: many,
+          outputs: [{ address: TO.p2wpkh, value: 100_000n }],
+          changeAddress: OUR_P2WPKH,
+          feeRate: { satPerVbyte: 1n },
+        }),
       TooManyInputsError,
     );
     assert.deepEqual([error.count, error.max], [107, 100]);
@@ -242,14 +292,27 @@ describe('buildTransaction', () => {
 
   test('exactly MAX_INPUTS inputs is allowed', () => {
     // 100 × 1,000 = 100,000 pays 94,000 + fee (no change): 4×(10+31) + 2 + 100×230 = 23166 WU -> 5792 vB.
-    const built = buildTransaction({ network: 'mainnet', utxos: many, outputs: [{ address: TO.p2wpkh, value: 94_000n }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } });
+    const built = buildTransaction({
+      network: 'mainnet',
+      utxos: many,
+      outputs: [{ address: TO.p2wpkh, value: 94_000n }],
+      changeAddress: OUR_P2WPKH,
+      feeRate: { satPerVbyte: 1n },
+    });
     assert.equal(built.transaction.inputs.length, 100);
     assert.deepEqual([built.vsize, built.fee, built.changeIndex], [5_792, 6_000n, undefined]);
   });
 
   test('when even all UTXOs cannot pay, InsufficientFundsError (not TooManyInputsError)', () => {
     const error = catchError(
-      () => buildTransaction({ network: 'mainnet', utxos: many, outputs: [{ address: TO.p2wpkh, value: 200_000n }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } }),
+      () =>
+        buildTransaction({
+          network: 'mainnet',
+          utxos: many,
+          outputs: [{ address: TO.p2wpkh, value: 200_000n }],
+          changeAddress: OUR_P2WPKH,
+          feeRate: { satPerVbyte: 1n },
+        }),
       InsufficientFundsError,
     );
     // Fee of spending all 150 without change: ceil((166 + 150 × 230) / 4) = 8,667.
@@ -261,10 +324,19 @@ describe('buildTransaction', () => {
     for (const [type, address] of Object.entries(TO) as [keyof typeof TO, string][]) {
       const threshold: bigint = DUST_THRESHOLDS[type];
       const build = (value: bigint) =>
-        buildTransaction({ network: 'mainnet', utxos: UTXOS, outputs: [{ address, value }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } });
+        buildTransaction({
+          network: 'mainnet',
+          utxos: UTXOS,
+          outputs: [{ address, value }],
+          changeAddress: OUR_P2WPKH,
+          feeRate: { satPerVbyte: 1n },
+        });
       const error = catchError(() => build(threshold - 1n), DustOutputError);
       assert.deepEqual([error.address, error.value, error.threshold], [address, threshold - 1n, threshold]);
-      assert.equal(error.message, `Output of ${threshold - 1n} sat to "${address}" is dust: the minimum for this address type is ${threshold} sat`);
+      assert.equal(
+        error.message,
+        `Output of ${threshold - 1n} sat to "${address}" is dust: the minimum for this address type is ${threshold} sat`,
+      );
       assert.equal(build(threshold).transaction.outputs[0].value, threshold);
     }
   });
@@ -279,7 +351,14 @@ describe('buildTransaction', () => {
     assert.equal(error.message, `Invalid amount "-1": output to ${TO.p2wpkh} must not be negative`);
     error = catchError(() => build([{ address: TO.p2wpkh, value: parseBtc('21000000') + 1n }]), InvalidAmountError);
     assert.equal(error.value, '2100000000000001');
-    error = catchError(() => build([{ address: TO.p2wpkh, value: parseBtc('20000000') }, { address: TO.p2tr, value: parseBtc('2000000') }]), InvalidAmountError);
+    error = catchError(
+      () =>
+        build([
+          { address: TO.p2wpkh, value: parseBtc('20000000') },
+          { address: TO.p2tr, value: parseBtc('2000000') },
+        ]),
+      InvalidAmountError,
+    );
     assert.equal(error.message, 'Invalid amount "2200000000000000": the outputs together exceed 21,000,000 BTC');
     catchError(() => build([{ address: TO.p2wpkh, value: 1000 as unknown as bigint }]), InvalidAmountError);
     catchError(() => build([]), NoOutputsError);
@@ -287,15 +366,29 @@ describe('buildTransaction', () => {
 
   test('bad UTXOs: txid, vout, value, duplicate, unsupported script, both script and address', () => {
     const build = (utxos: Utxo[]) =>
-      buildTransaction({ network: 'mainnet', utxos, outputs: [{ address: TO.p2wpkh, value: 1_000n }], changeAddress: OUR_P2WPKH, feeRate: { satPerVbyte: 1n } });
+      buildTransaction({
+        network: 'mainnet',
+        utxos,
+        outputs: [{ address: TO.p2wpkh, value: 1_000n }],
+        changeAddress: OUR_P2WPKH,
+        feeRate: { satPerVbyte: 1n },
+      });
     const base = { txid: 'a1'.repeat(32), vout: 0, value: 10_000n, address: OUR_P2WPKH };
     const cases: [Utxo, string, string][] = [
       [{ ...base, txid: 'a1'.repeat(31) }, `${'a1'.repeat(31)}:0`, 'txid must be 64 hex characters'],
       [{ ...base, txid: 'g1'.repeat(32) }, `${'g1'.repeat(32)}:0`, 'txid must be 64 hex characters'],
       [{ ...base, vout: -1 }, `${'a1'.repeat(32)}:-1`, 'vout must be an integer in 0..4294967295'],
       [{ ...base, vout: 1.5 }, `${'a1'.repeat(32)}:1.5`, 'vout must be an integer in 0..4294967295'],
-      [{ txid: 'a1'.repeat(32), vout: 0, value: 10_000n, address: TO.p2pkh }, `${'a1'.repeat(32)}:0`, 'scriptPubKey 76a914a31c06bd463e3923bc1aadbde48b16976c08071788ac is neither P2WPKH nor P2TR'],
-      [{ ...base, scriptPubKey: new Uint8Array(22) } as unknown as Utxo, `${'a1'.repeat(32)}:0`, 'give exactly one of scriptPubKey (bytes) or address'],
+      [
+        { txid: 'a1'.repeat(32), vout: 0, value: 10_000n, address: TO.p2pkh },
+        `${'a1'.repeat(32)}:0`,
+        'scriptPubKey 76a914a31c06bd463e3923bc1aadbde48b16976c08071788ac is neither P2WPKH nor P2TR',
+      ],
+      [
+        { ...base, scriptPubKey: new Uint8Array(22) } as unknown as Utxo,
+        `${'a1'.repeat(32)}:0`,
+        'give exactly one of scriptPubKey (bytes) or address',
+      ],
     ];
     for (const [utxo, outpoint, details] of cases) {
       const error = catchError(() => build([utxo]), InvalidUtxoError);
@@ -322,7 +415,10 @@ describe('sighashes: standard vectors', () => {
     assert.equal(hex.encode(getSighash({ transaction, index: vector.signedInput })), vector.sigHash);
     // Input 0 spends a P2PK output, which this module does not sign.
     const error = catchError(() => getSighash({ transaction, index: 0 }), UnsupportedInputError);
-    assert.equal(error.message, 'Input 0 cannot be signed: scriptPubKey 2103c9f4836b9a4f77fc0d81f7bcb01b7f1b35916864b9476c241ce9fc198bd25432ac is neither P2WPKH nor P2TR');
+    assert.equal(
+      error.message,
+      'Input 0 cannot be signed: scriptPubKey 2103c9f4836b9a4f77fc0d81f7bcb01b7f1b35916864b9476c241ce9fc198bd25432ac is neither P2WPKH nor P2TR',
+    );
     catchError(() => getSighashes(transaction), UnsupportedInputError);
     catchError(() => getSighash({ transaction, index: 2 }), InvalidInputIndexError);
   });

@@ -169,7 +169,11 @@ const INPUT_WEIGHT: Readonly<Record<InputType, number>> = {
   p2tr: 4 * 41 + (1 + 1 + 64), // 230 WU = 57.5 vbytes
 };
 
-function transactionWeight({ inputCount, inputsWeight, outputScripts }: {
+function transactionWeight({
+  inputCount,
+  inputsWeight,
+  outputScripts,
+}: {
   inputCount: number;
   inputsWeight: number;
   outputScripts: readonly Uint8Array[];
@@ -192,7 +196,10 @@ function transactionWeight({ inputCount, inputsWeight, outputScripts }: {
  * @example
  * estimateVsize({ inputTypes: ['p2wpkh'], outputScripts: [p2wpkhScript, p2wpkhScript] }); // 141
  */
-export function estimateVsize({ inputTypes, outputScripts }: {
+export function estimateVsize({
+  inputTypes,
+  outputScripts,
+}: {
   inputTypes: readonly InputType[];
   outputScripts: readonly Uint8Array[];
 }): number {
@@ -208,7 +215,7 @@ function millisatPerVbyte(feeRate: FeeRate): bigint {
     throw new InvalidFeeRateError(String(feeRate), 'expected { satPerVbyte } or { millisatPerVbyte }');
   }
   const isSat = 'satPerVbyte' in feeRate;
-  if (isSat === ('millisatPerVbyte' in feeRate)) {
+  if (isSat === 'millisatPerVbyte' in feeRate) {
     throw new InvalidFeeRateError(JSON.stringify(Object.keys(feeRate)), 'give exactly one of satPerVbyte or millisatPerVbyte');
   }
   const value: unknown = isSat ? feeRate.satPerVbyte : (feeRate as { millisatPerVbyte?: unknown }).millisatPerVbyte;
@@ -334,7 +341,13 @@ function validatePayments({ outputs, network }: { outputs: readonly Payment[]; n
  *   feeRate: { millisatPerVbyte: 2_000n },
  * });
  */
-export function buildTransaction({ network, utxos, outputs, changeAddress, feeRate }: {
+export function buildTransaction({
+  network,
+  utxos,
+  outputs,
+  changeAddress,
+  feeRate,
+}: {
   network: BitcoinNetwork;
   utxos: readonly Utxo[];
   outputs: readonly Payment[];
@@ -372,9 +385,7 @@ export function buildTransaction({ network, utxos, outputs, changeAddress, feeRa
     if (!withChange && selectedValue < target + feeWithoutChange) continue;
 
     if (count > MAX_INPUTS) throw new TooManyInputsError({ count, max: MAX_INPUTS });
-    const txOutputs: TxOutput[] = withChange
-      ? [...payments, { scriptPubKey: change.scriptPubKey, value: changeValue }]
-      : payments;
+    const txOutputs: TxOutput[] = withChange ? [...payments, { scriptPubKey: change.scriptPubKey, value: changeValue }] : payments;
     const inputs: TxInput[] = sorted
       .slice(0, count)
       .map(({ txid, vout, sequence, value, scriptPubKey }) => ({ txid, vout, sequence, value, scriptPubKey }));
@@ -434,11 +445,7 @@ export function serializeTransaction(transaction: UnsignedTransaction): Uint8Arr
 }
 
 /** Sighash of input `index` of `tx` (the scure view of `transaction`). */
-export function sighashOf({ tx, transaction, index }: {
-  tx: Transaction;
-  transaction: UnsignedTransaction;
-  index: number;
-}): Uint8Array {
+export function sighashOf({ tx, transaction, index }: { tx: Transaction; transaction: UnsignedTransaction; index: number }): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
     throw new InvalidInputIndexError({ index, count: transaction.inputs.length });
   }

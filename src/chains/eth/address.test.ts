@@ -115,14 +115,17 @@ describe('publicKeyToAddress', () => {
     ['prefix 0x05', hexToBytes('0x0579be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798'), 'not a point on secp256k1'],
     // x = 5 has no y on secp256k1 (5^3 + 7 = 132 is not a square mod p).
     ['x not on the curve', hexToBytes(`0x02${'00'.repeat(31)}05`), 'not a point on secp256k1'],
-    ['x = p (out of field)', hexToBytes('0x02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f'), 'not a point on secp256k1'],
+    [
+      'x = p (out of field)',
+      hexToBytes('0x02fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f'),
+      'not a point on secp256k1',
+    ],
   ];
   for (const [name, key, details] of bad) {
     test(`rejects ${name}`, () => {
       assert.throws(
         () => publicKeyToAddress(key),
-        (error: unknown) =>
-          error instanceof InvalidPublicKeyError && error.details === details && error.publicKey === bytesToHex(key),
+        (error: unknown) => error instanceof InvalidPublicKeyError && error.details === details && error.publicKey === bytesToHex(key),
       );
     });
   }

@@ -22,10 +22,7 @@ export function uncompressedPublicKey(publicKey: Uint8Array): Uint8Array {
     throw new InvalidPublicKeyError(String(publicKey), 'expected a Uint8Array');
   }
   if (publicKey.length !== 33 && publicKey.length !== 65) {
-    throw new InvalidPublicKeyError(
-      bytesToHex(publicKey),
-      `expected 33 (compressed) or 65 (uncompressed) bytes, got ${publicKey.length}`,
-    );
+    throw new InvalidPublicKeyError(bytesToHex(publicKey), `expected 33 (compressed) or 65 (uncompressed) bytes, got ${publicKey.length}`);
   }
   try {
     return secp256k1.Point.fromBytes(publicKey).toBytes(false);

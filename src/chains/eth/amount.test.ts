@@ -18,7 +18,10 @@ describe('ether amounts', () => {
 
   test('refuses more precision than wei, negatives and exponents', () => {
     for (const value of ['0.0000000000000000001', '-1', '1e18', '']) {
-      assert.throws(() => parseEther(value), (error: unknown) => error instanceof InvalidAmountError && error.value === value);
+      assert.throws(
+        () => parseEther(value),
+        (error: unknown) => error instanceof InvalidAmountError && error.value === value,
+      );
     }
   });
 

@@ -66,7 +66,10 @@ describe('toRecoverableSignature', () => {
   });
 
   test('EIP-2: a high-s signature is normalized to low s and its parity flipped', () => {
-    for (const [hash, expected] of [[hashA, expectedA], [hashC, expectedC]] as const) {
+    for (const [hash, expected] of [
+      [hashA, expectedA],
+      [hashC, expectedC],
+    ] as const) {
       const high = withHighS(icSign(hash));
       const highS = secp256k1.Signature.fromBytes(high, 'compact').s;
       assert.equal(highS, N - expected.s);
@@ -127,29 +130,62 @@ describe('toRecoverableSignature', () => {
   test('malformed inputs are typed errors', () => {
     const good = icSign(hashA);
     const cases: ReadonlyArray<[string, () => unknown, string]> = [
-      ['63-byte signature', () => toRecoverableSignature({ hash: hashA, signature: good.subarray(0, 63), publicKey: PUBLIC }), 'expected 64 bytes (r ‖ s), got 63'],
-      ['65-byte signature', () => toRecoverableSignature({ hash: hashA, signature: new Uint8Array(65), publicKey: PUBLIC }), 'expected 64 bytes (r ‖ s), got 65'],
-      ['31-byte hash', () => toRecoverableSignature({ hash: hashA.subarray(1), signature: good, publicKey: PUBLIC }), 'message hash must be 32 bytes, got 31'],
-      ['r = 0', () => toRecoverableSignature({ hash: hashA, signature: new Uint8Array([...new Uint8Array(32), ...good.subarray(32)]), publicKey: PUBLIC }), 'r and s must both be in 1..n-1'],
-      ['s = 0', () => toRecoverableSignature({ hash: hashA, signature: new Uint8Array([...good.subarray(0, 32), ...new Uint8Array(32)]), publicKey: PUBLIC }), 'r and s must both be in 1..n-1'],
-      ['r = n', () => toRecoverableSignature({ hash: hashA, signature: new Uint8Array([...hexToBytes(`0x${N.toString(16)}`), ...good.subarray(32)]), publicKey: PUBLIC }), 'r and s must both be in 1..n-1'],
+      [
+        '63-byte signature',
+        () => toRecoverableSignature({ hash: hashA, signature: good.subarray(0, 63), publicKey: PUBLIC }),
+        'expected 64 bytes (r ‖ s), got 63',
+      ],
+      [
+        '65-byte signature',
+        () => toRecoverableSignature({ hash: hashA, signature: new Uint8Array(65), publicKey: PUBLIC }),
+        'expected 64 bytes (r ‖ s), got 65',
+      ],
+      [
+        '31-byte hash',
+        () => toRecoverableSignature({ hash: hashA.subarray(1), signature: good, publicKey: PUBLIC }),
+        'message hash must be 32 bytes, got 31',
+      ],
+      [
+        'r = 0',
+        () =>
+          toRecoverableSignature({
+            hash: hashA,
+            signature: new Uint8Array([...new Uint8Array(32), ...good.subarray(32)]),
+            publicKey: PUBLIC,
+          }),
+        'r and s must both be in 1..n-1',
+      ],
+      [
+        's = 0',
+        () =>
+          toRecoverableSignature({
+            hash: hashA,
+            signature: new Uint8Array([...good.subarray(0, 32), ...new Uint8Array(32)]),
+            publicKey: PUBLIC,
+          }),
+        'r and s must both be in 1..n-1',
+      ],
+      [
+        'r = n',
+        () =>
+          toRecoverableSignature({
+            hash: hashA,
+            signature: new Uint8Array([...hexToBytes(`0x${N.toString(16)}`), ...good.subarray(32)]),
+            publicKey: PUBLIC,
+          }),
+        'r and s must both be in 1..n-1',
+      ],
     ];
     for (const [name, run, details] of cases) {
       assert.throws(run, (error: unknown) => error instanceof InvalidSignatureError && error.details === details, name);
     }
-    assert.throws(
-      () => toRecoverableSignature({ hash: hashA, signature: good, publicKey: PUBLIC.subarray(1) }),
-      InvalidPublicKeyError,
-    );
+    assert.throws(() => toRecoverableSignature({ hash: hashA, signature: good, publicKey: PUBLIC.subarray(1) }), InvalidPublicKeyError);
   });
 });
 
 describe('serializeSignature / assertRecoverableSignature', () => {
   test('r ‖ s ‖ v with v = 27 + yParity', () => {
-    assert.equal(
-      serializeSignature({ r: 1n, s: 2n, yParity: 1 }),
-      `0x${'00'.repeat(31)}01${'00'.repeat(31)}021c`,
-    );
+    assert.equal(serializeSignature({ r: 1n, s: 2n, yParity: 1 }), `0x${'00'.repeat(31)}01${'00'.repeat(31)}021c`);
   });
   test('refuses high s, zero r, parity 2', () => {
     assert.throws(() => assertRecoverableSignature({ r: 1n, s: N / 2n + 1n, yParity: 0 }), InvalidSignatureError);

@@ -38,9 +38,10 @@ type Vector = {
   privateKey: Hex;
   signedTransactionRLP: Hex;
 };
-const eip1559 = JSON.parse(
-  readFileSync(new URL('../../../test/vectors/eth/eip1559-ethereumjs.json', import.meta.url), 'utf8'),
-) as { chainId: number; vectors: Vector[] };
+const eip1559 = JSON.parse(readFileSync(new URL('../../../test/vectors/eth/eip1559-ethereumjs.json', import.meta.url), 'utf8')) as {
+  chainId: number;
+  vectors: Vector[];
+};
 
 const N = secp256k1.Point.Fn.ORDER;
 const SECRET = hexToBytes('0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318');
@@ -107,8 +108,16 @@ describe('serialization', () => {
     // | 82 5208 (21000) | 94 <to> | 88 0de0b6b3a7640000 (1 ether) | 80 (no data) | c0 (no access list)
     assert.equal(
       bytesToHex(serializeUnsignedTransaction(TRANSFER)),
-      '0x02f0' + '01' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0',
+      '0x02f0' +
+        '01' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0',
     );
     assert.equal(bytesToHex(transactionSigningHash(TRANSFER)), keccak256(serializeTransaction(toViem(TRANSFER))));
   });
@@ -125,8 +134,17 @@ describe('serialization', () => {
     // 115-byte list (f8 73): the nine fields, then yParity 01, r and s as 32-byte strings (a0).
     assert.equal(
       signed.rawTransaction,
-      '0x02f873' + '01' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0' + '01' +
+      '0x02f873' +
+        '01' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0' +
+        '01' +
         'a08f509b0f574bba5d2d92179f7d74d38fd276032692a0459c1a798c1640487abb' +
         'a067b667381fbc04068f5c82204c026430f29adf911d997b0c4f5a587ff8a86a02',
     );
@@ -231,8 +249,19 @@ describe('serialization', () => {
     const raw = serializeSignedTransaction({ transaction: TRANSFER, signature: { r: 1n, s: 1n, yParity: 0 } });
     assert.equal(
       bytesToHex(raw),
-      '0x02f3' + '01' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0' + '80' + '01' + '01',
+      '0x02f3' +
+        '01' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0' +
+        '80' +
+        '01' +
+        '01',
     );
     assert.equal(transactionHash(raw), keccak256(raw));
   });
@@ -240,16 +269,41 @@ describe('serialization', () => {
 
 describe('validation', () => {
   const cases: ReadonlyArray<[string, Partial<Record<keyof Eip1559Transaction, unknown>>, string, string]> = [
-    ['chain id 0', { chainId: 0n }, 'chainId', 'must be in 1..115792089237316195423570985008687907853269984665640564039457584007913129639935'],
+    [
+      'chain id 0',
+      { chainId: 0n },
+      'chainId',
+      'must be in 1..115792089237316195423570985008687907853269984665640564039457584007913129639935',
+    ],
     ['negative nonce', { nonce: -1n }, 'nonce', 'must be in 0..18446744073709551614'],
     ['nonce 2^64 - 1 (EIP-2681)', { nonce: (1n << 64n) - 1n }, 'nonce', 'must be in 0..18446744073709551614'],
-    ['negative value', { value: -1n }, 'value', 'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935'],
-    ['value 2^256', { value: 1n << 256n }, 'value', 'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935'],
+    [
+      'negative value',
+      { value: -1n },
+      'value',
+      'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935',
+    ],
+    [
+      'value 2^256',
+      { value: 1n << 256n },
+      'value',
+      'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935',
+    ],
     ['gas 0', { gas: 0n }, 'gas', 'must be in 21000..18446744073709551615'],
     ['gas below intrinsic', { gas: 20_999n }, 'gas', 'must be in 21000..18446744073709551615'],
     ['gas 2^64', { gas: 1n << 64n }, 'gas', 'must be in 21000..18446744073709551615'],
-    ['negative max fee', { maxFeePerGas: -1n }, 'maxFeePerGas', 'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935'],
-    ['priority above max fee', { maxPriorityFeePerGas: 30_000_000_001n }, 'maxPriorityFeePerGas', 'must not exceed maxFeePerGas 30000000000'],
+    [
+      'negative max fee',
+      { maxFeePerGas: -1n },
+      'maxFeePerGas',
+      'must be in 0..115792089237316195423570985008687907853269984665640564039457584007913129639935',
+    ],
+    [
+      'priority above max fee',
+      { maxPriorityFeePerGas: 30_000_000_001n },
+      'maxPriorityFeePerGas',
+      'must not exceed maxFeePerGas 30000000000',
+    ],
     ['number instead of bigint', { value: 1 }, 'value', 'expected a bigint, got number'],
     ['data as hex string', { data: '0x00' }, 'data', 'expected a Uint8Array'],
   ];
@@ -284,8 +338,16 @@ describe('validation', () => {
     // 2^64 + 5 needs 9 bytes (89 010000000000000005); the list grows to 57 bytes (f8 39).
     assert.equal(
       bytesToHex(unsigned),
-      '0x02f839' + '89010000000000000005' + '07' + '8459682f00' + '8506fc23ac00' + '825208' +
-        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' + '880de0b6b3a7640000' + '80' + 'c0',
+      '0x02f839' +
+        '89010000000000000005' +
+        '07' +
+        '8459682f00' +
+        '8506fc23ac00' +
+        '825208' +
+        '9470997970c51812dc3a010c7d01b50e0d17dc79c8' +
+        '880de0b6b3a7640000' +
+        '80' +
+        'c0',
     );
   });
 });

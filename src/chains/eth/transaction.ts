@@ -161,10 +161,7 @@ export function serializeSignedTransaction({
   const validated = validateTransaction(transaction);
   assertRecoverableSignature(signature);
   return typed(
-    toRlp(
-      [...payloadFields(validated), [], scalar(BigInt(signature.yParity)), scalar(signature.r), scalar(signature.s)],
-      'bytes',
-    ),
+    toRlp([...payloadFields(validated), [], scalar(BigInt(signature.yParity)), scalar(signature.r), scalar(signature.s)], 'bytes'),
   );
 }
 
@@ -186,10 +183,7 @@ export type SignedTransaction = {
   signature: RecoverableSignature;
 };
 
-export type AssembleSignedTransactionErrorType =
-  | ValidateTransactionErrorType
-  | InvalidSignatureError
-  | InvalidPublicKeyError;
+export type AssembleSignedTransactionErrorType = ValidateTransactionErrorType | InvalidSignatureError | InvalidPublicKeyError;
 
 /**
  * Completes a transaction with the IC's 64-byte `r ‖ s` signature of

@@ -19,9 +19,9 @@ import {
 import { InvalidAddressError, InvalidPublicKeyError, SolError } from './errors.ts';
 import { WalletError } from '../../lib/errors.ts';
 
-const trust = JSON.parse(
-  readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8'),
-) as { associatedTokenAccounts: Array<{ owner: string; mint: string; address: string }> };
+const trust = JSON.parse(readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8')) as {
+  associatedTokenAccounts: Array<{ owner: string; mint: string; address: string }>;
+};
 
 /** kit's own derivation, through WebCrypto (which Azle lacks): an independent path in Node. */
 async function kitAddress(publicKey: Uint8Array): Promise<string> {

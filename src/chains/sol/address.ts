@@ -18,7 +18,8 @@ export type ParseAddressErrorType = InvalidAddressError;
 /** The SPL Token program (`@solana-program/token`'s default). */
 export { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 /** The Token-2022 program; TransferChecked has the same layout there (extensions that need extra accounts, such as transfer hooks, are not supported). */
-export const TOKEN_2022_PROGRAM_ADDRESS = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb' as Address<'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'>;
+export const TOKEN_2022_PROGRAM_ADDRESS =
+  'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb' as Address<'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'>;
 export type TokenProgramAddress = typeof TOKEN_PROGRAM_ADDRESS | typeof TOKEN_2022_PROGRAM_ADDRESS;
 
 const addressDecoder = getAddressDecoder();

@@ -29,7 +29,10 @@ describe('SOL amounts', () => {
 
   test('refuses more precision than lamports, negatives, exponents', () => {
     for (const value of ['0.0000000001', '-0.5', '1e9', '.5']) {
-      assert.throws(() => parseSol(value), (error: unknown) => error instanceof InvalidAmountError && error.value === value);
+      assert.throws(
+        () => parseSol(value),
+        (error: unknown) => error instanceof InvalidAmountError && error.value === value,
+      );
     }
   });
 

@@ -21,10 +21,5 @@ export { InvalidAddressError, InvalidPublicKeyError, InvalidSignatureError, Inva
 export { compareAddresses, withAddressCollator } from './intl-collator.ts';
 export { attachSignature } from './signature.ts';
 export type { AttachSignatureErrorType, SignedSolTransaction } from './signature.ts';
-export {
-  compileSolTransferMessage,
-  compileSplTransferMessage,
-  compileTransactionMessage,
-  MAX_TRANSACTION_SIZE,
-} from './transaction.ts';
+export { compileSolTransferMessage, compileSplTransferMessage, compileTransactionMessage, MAX_TRANSACTION_SIZE } from './transaction.ts';
 export type { CompileTransactionMessageErrorType } from './transaction.ts';

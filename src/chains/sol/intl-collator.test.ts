@@ -86,7 +86,11 @@ describe('compareAddresses agrees with the ICU collator kit uses', () => {
   });
 
   test('refuses characters outside ASCII letters and digits', () => {
-    for (const [left, right] of [['a-b', 'ab'], ['ab', 'é'], ['a b', 'a']]) {
+    for (const [left, right] of [
+      ['a-b', 'ab'],
+      ['ab', 'é'],
+      ['a b', 'a'],
+    ]) {
       assert.throws(() => compareAddresses(left, right), SolError);
     }
   });
@@ -95,11 +99,14 @@ describe('compareAddresses agrees with the ICU collator kit uses', () => {
 describe('withAddressCollator', () => {
   test('uses the runtime collator when there is one, and leaves it alone', () => {
     const before = globalThis.Intl;
-    assert.equal(withAddressCollator(() => globalThis.Intl), before);
+    assert.equal(
+      withAddressCollator(() => globalThis.Intl),
+      before,
+    );
     assert.equal(globalThis.Intl, before);
   });
 
-  test('without Intl: provides kit\'s collator during the call only, even when the call throws', () => {
+  test("without Intl: provides kit's collator during the call only, even when the call throws", () => {
     withoutIntl(() => {
       assert.equal(typeof (globalThis as { Intl?: unknown }).Intl, 'undefined');
       const compare = withAddressCollator(() => getAddressComparator());
@@ -115,15 +122,9 @@ describe('withAddressCollator', () => {
       );
       assert.equal(typeof (globalThis as { Intl?: unknown }).Intl, 'undefined');
       // Only kit's exact use is implemented; anything else is refused, not approximated.
+      assert.throws(() => withAddressCollator(() => new (globalThis as unknown as { Intl: typeof Intl }).Intl.Collator('de')), SolError);
       assert.throws(
-        () => withAddressCollator(() => new (globalThis as unknown as { Intl: typeof Intl }).Intl.Collator('de')),
-        SolError,
-      );
-      assert.throws(
-        () =>
-          withAddressCollator(
-            () => new (globalThis as unknown as { Intl: typeof Intl }).Intl.Collator('en', { sensitivity: 'base' }),
-          ),
+        () => withAddressCollator(() => new (globalThis as unknown as { Intl: typeof Intl }).Intl.Collator('en', { sensitivity: 'base' })),
         SolError,
       );
     });

@@ -16,10 +16,15 @@ import { InvalidSignatureError, InvalidTransactionError } from './errors.ts';
 import { attachSignature } from './signature.ts';
 import { compileSolTransferMessage, compileSplTransferMessage } from './transaction.ts';
 
-const trust = JSON.parse(
-  readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8'),
-) as {
-  transferSerializeTransaction: { from: string; to: string; lamports: string; recentBlockhash: string; signature: string; transactionBase58: string };
+const trust = JSON.parse(readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8')) as {
+  transferSerializeTransaction: {
+    from: string;
+    to: string;
+    lamports: string;
+    recentBlockhash: string;
+    signature: string;
+    transactionBase58: string;
+  };
   transferTokenTransaction3vZ67C: { signature: string; transactionBase58: string };
 };
 
@@ -87,16 +92,21 @@ describe('attachSignature', () => {
           const from = publicKeyToAddress(ed25519.getPublicKey(seed));
           const to = publicKeyToAddress(ed25519.getPublicKey(recipientSeed));
           const messageBytes = token
-            ? compileSplTransferMessage({ from, to, mint: TO, amount, decimals: 9, recentBlockhash: BLOCKHASH, createRecipientAccount: true })
+            ? compileSplTransferMessage({
+                from,
+                to,
+                mint: TO,
+                amount,
+                decimals: 9,
+                recentBlockhash: BLOCKHASH,
+                createRecipientAccount: true,
+              })
             : compileSolTransferMessage({ from, to, lamports: amount, recentBlockhash: BLOCKHASH });
           const signed = attachSignature({ messageBytes, signature: ed25519.sign(messageBytes, seed) });
           const decoded = getTransactionDecoder().decode(signed.transactionBytes);
           const compiled = getCompiledTransactionMessageDecoder().decode(decoded.messageBytes);
           assert.equal(compiled.staticAccounts[0], from);
-          assert.equal(
-            ed25519.verify(base58.decode(signed.signature), Uint8Array.from(decoded.messageBytes), addressToBytes(from)),
-            true,
-          );
+          assert.equal(ed25519.verify(base58.decode(signed.signature), Uint8Array.from(decoded.messageBytes), addressToBytes(from)), true);
         },
       ),
       { numRuns: 30 },
@@ -114,12 +124,13 @@ describe('attachSignature', () => {
     for (const [signature, details] of cases) {
       assert.throws(
         () => attachSignature({ messageBytes: MESSAGE, signature }),
-        (error: unknown) => error instanceof InvalidSignatureError && error.details === details && error.signature === bytesToHex(signature),
+        (error: unknown) =>
+          error instanceof InvalidSignatureError && error.details === details && error.signature === bytesToHex(signature),
       );
     }
   });
 
-  test('refuses a non-canonical signature (s ≥ ℓ), as the runtime\'s strict verification does', () => {
+  test("refuses a non-canonical signature (s ≥ ℓ), as the runtime's strict verification does", () => {
     const signature = ed25519.sign(MESSAGE, SEED);
     const ell = 2n ** 252n + 27742317777372353535851937790883648493n;
     let s = 0n;
@@ -143,8 +154,7 @@ describe('attachSignature', () => {
     assert.throws(
       () => attachSignature({ messageBytes: twoSigners, signature: ed25519.sign(twoSigners, SEED) }),
       (error: unknown) =>
-        error instanceof InvalidTransactionError &&
-        error.details === 'expected exactly one required signature, the message asks for 2',
+        error instanceof InvalidTransactionError && error.details === 'expected exactly one required signature, the message asks for 2',
     );
   });
 });

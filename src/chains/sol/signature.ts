@@ -37,13 +37,7 @@ export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactio
  * const { signature } = await signWithSchnorr({ message: messageBytes, ... });
  * const { wireTransaction } = attachSignature({ messageBytes, signature });
  */
-export function attachSignature({
-  messageBytes,
-  signature,
-}: {
-  messageBytes: Uint8Array;
-  signature: Uint8Array;
-}): SignedSolTransaction {
+export function attachSignature({ messageBytes, signature }: { messageBytes: Uint8Array; signature: Uint8Array }): SignedSolTransaction {
   if (!(messageBytes instanceof Uint8Array)) {
     throw new InvalidTransactionError({ field: 'messageBytes', value: String(messageBytes), details: 'expected a Uint8Array' });
   }

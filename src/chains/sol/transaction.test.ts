@@ -31,9 +31,7 @@ import { InvalidTransactionError } from './errors.ts';
 import { attachSignature } from './signature.ts';
 import { compileSolTransferMessage, compileSplTransferMessage, compileTransactionMessage } from './transaction.ts';
 
-const trust = JSON.parse(
-  readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8'),
-) as {
+const trust = JSON.parse(readFileSync(new URL('../../../test/vectors/sol/trustwallet-transactions.json', import.meta.url), 'utf8')) as {
   transferMessageData: { from: string; to: string; lamports: string; recentBlockhash: string; messageHex: string };
   transferTokenTransaction3vZ67C: {
     signer: string;
@@ -101,7 +99,10 @@ describe('SOL transfer message', () => {
     assert.equal(TO, 'J2xccRtuG43drESLYznHhLhQkLTdfepcKYbiQ9BsJVaf');
     const expected = concat(
       [1, 0, 1], // header: 1 signature, 0 read-only signed, 1 read-only unsigned (the program)
-      [3], key(FROM), key(TO), key(SYSTEM_PROGRAM_ADDRESS), // fee payer, writable recipient, program
+      [3],
+      key(FROM),
+      key(TO),
+      key(SYSTEM_PROGRAM_ADDRESS), // fee payer, writable recipient, program
       key(BLOCKHASH),
       [1], // one instruction
       [2, 2, 0, 1], // program index 2, accounts [0, 1]
@@ -141,13 +142,25 @@ describe('SPL transfer message', () => {
       [1, 0, 2], // 1 signature; mint and token program are read-only unsigned
       // Fee payer, then writable accounts, then read-only ones; kit orders ties by address
       // (its collator: "7RP…" before "7wo…", "EPj…" before "Tok…").
-      [5], key(FROM), key(DESTINATION_ATA), key(SOURCE_ATA), key(USDC), key(TOKEN_PROGRAM_ADDRESS),
+      [5],
+      key(FROM),
+      key(DESTINATION_ATA),
+      key(SOURCE_ATA),
+      key(USDC),
+      key(TOKEN_PROGRAM_ADDRESS),
       key(BLOCKHASH),
       [1],
       [4, 4, 2, 3, 1, 0], // token program; source, mint, destination, authority
       [10, 12, ...u64le(2_500_000n), 6], // TransferChecked = 12, amount u64, decimals u8
     );
-    const message = compileSplTransferMessage({ from: FROM, to: TO, mint: USDC, amount: 2_500_000n, decimals: 6, recentBlockhash: BLOCKHASH });
+    const message = compileSplTransferMessage({
+      from: FROM,
+      to: TO,
+      mint: USDC,
+      amount: 2_500_000n,
+      decimals: 6,
+      recentBlockhash: BLOCKHASH,
+    });
     assert.equal(bytesToHex(message), bytesToHex(expected));
   });
 
@@ -175,33 +188,30 @@ describe('SPL transfer message', () => {
     ]);
     const decompiled = decompileTransactionMessage(compiled);
     assert.equal(decompiled.feePayer.address, FROM);
-    assert.deepEqual(
-      shape(decompiled.instructions as readonly PlainInstruction[]),
-      [
-        {
-          programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
-          accounts: [
-            [FROM, AccountRole.WRITABLE_SIGNER], // payer
-            [DESTINATION_ATA, AccountRole.WRITABLE], // the account to create
-            [TO, AccountRole.READONLY], // its owner
-            [USDC, AccountRole.READONLY],
-            [SYSTEM_PROGRAM_ADDRESS, AccountRole.READONLY],
-            [TOKEN_PROGRAM_ADDRESS, AccountRole.READONLY],
-          ],
-          data: '01', // CreateIdempotent
-        },
-        {
-          programAddress: TOKEN_PROGRAM_ADDRESS,
-          accounts: [
-            [SOURCE_ATA, AccountRole.WRITABLE],
-            [USDC, AccountRole.READONLY],
-            [DESTINATION_ATA, AccountRole.WRITABLE],
-            [FROM, AccountRole.WRITABLE_SIGNER], // authority (merged with the fee payer's role)
-          ],
-          data: `0c${bytesToHex(Uint8Array.from(u64le(2_500_000n)))}06`,
-        },
-      ],
-    );
+    assert.deepEqual(shape(decompiled.instructions as readonly PlainInstruction[]), [
+      {
+        programAddress: ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
+        accounts: [
+          [FROM, AccountRole.WRITABLE_SIGNER], // payer
+          [DESTINATION_ATA, AccountRole.WRITABLE], // the account to create
+          [TO, AccountRole.READONLY], // its owner
+          [USDC, AccountRole.READONLY],
+          [SYSTEM_PROGRAM_ADDRESS, AccountRole.READONLY],
+          [TOKEN_PROGRAM_ADDRESS, AccountRole.READONLY],
+        ],
+        data: '01', // CreateIdempotent
+      },
+      {
+        programAddress: TOKEN_PROGRAM_ADDRESS,
+        accounts: [
+          [SOURCE_ATA, AccountRole.WRITABLE],
+          [USDC, AccountRole.READONLY],
+          [DESTINATION_ATA, AccountRole.WRITABLE],
+          [FROM, AccountRole.WRITABLE_SIGNER], // authority (merged with the fee payer's role)
+        ],
+        data: `0c${bytesToHex(Uint8Array.from(u64le(2_500_000n)))}06`,
+      },
+    ]);
   });
 
   test('Token-2022: program id in the instructions and in the account derivation', () => {
@@ -293,8 +303,7 @@ describe('compileTransactionMessage', () => {
           recentBlockhash: BLOCKHASH,
           instructions: [getTransferSolInstruction({ source: other, destination: FROM, amount: 1n })],
         }),
-      (error: unknown) =>
-        error instanceof InvalidTransactionError && error.details === 'only the fee payer may sign, got 2 signers',
+      (error: unknown) => error instanceof InvalidTransactionError && error.details === 'only the fee payer may sign, got 2 signers',
     );
   });
 
@@ -331,7 +340,9 @@ describe('executed by the Solana runtime (LiteSVM)', () => {
       lamports: lamports(1_461_600n),
       programAddress: TOKEN_PROGRAM_ADDRESS,
       space: 82n,
-      data: Uint8Array.from(getMintEncoder().encode({ mintAuthority: FROM, supply: balance, decimals: 6, isInitialized: true, freezeAuthority: null })),
+      data: Uint8Array.from(
+        getMintEncoder().encode({ mintAuthority: FROM, supply: balance, decimals: 6, isInitialized: true, freezeAuthority: null }),
+      ),
     });
     svm.setAccount({
       address: findAssociatedTokenAddress({ owner: FROM, mint }),
@@ -374,7 +385,15 @@ describe('executed by the Solana runtime (LiteSVM)', () => {
     svm.airdrop(FROM, lamports(2_000_000_000n));
     setUpToken(svm, { mint, balance: 10_000_000n });
     const first = sign(
-      compileSplTransferMessage({ from: FROM, to: TO, mint, amount: 2_500_000n, decimals: 6, recentBlockhash: svm.latestBlockhash(), createRecipientAccount: true }),
+      compileSplTransferMessage({
+        from: FROM,
+        to: TO,
+        mint,
+        amount: 2_500_000n,
+        decimals: 6,
+        recentBlockhash: svm.latestBlockhash(),
+        createRecipientAccount: true,
+      }),
     );
     const result = send(svm, first.transactionBytes);
     assert.ok(!(result instanceof FailedTransactionMetadata), String(result));
@@ -382,7 +401,9 @@ describe('executed by the Solana runtime (LiteSVM)', () => {
     assert.equal(tokenBalance(svm, SOURCE_ATA), 7_500_000n);
 
     svm.expireBlockhash();
-    const second = sign(compileSplTransferMessage({ from: FROM, to: TO, mint, amount: 500_000n, decimals: 6, recentBlockhash: svm.latestBlockhash() }));
+    const second = sign(
+      compileSplTransferMessage({ from: FROM, to: TO, mint, amount: 500_000n, decimals: 6, recentBlockhash: svm.latestBlockhash() }),
+    );
     const again = send(svm, second.transactionBytes);
     assert.ok(!(again instanceof FailedTransactionMetadata), String(again));
     assert.equal(tokenBalance(svm, DESTINATION_ATA), 3_000_000n);
@@ -396,7 +417,10 @@ describe('executed by the Solana runtime (LiteSVM)', () => {
     const recentBlockhash = svm.latestBlockhash();
 
     // Without createRecipientAccount the destination must exist.
-    const noAccount = send(svm, sign(compileSplTransferMessage({ from: FROM, to: TO, mint, amount: 1n, decimals: 6, recentBlockhash })).transactionBytes);
+    const noAccount = send(
+      svm,
+      sign(compileSplTransferMessage({ from: FROM, to: TO, mint, amount: 1n, decimals: 6, recentBlockhash })).transactionBytes,
+    );
     assert.ok(noAccount instanceof FailedTransactionMetadata);
     const noAccountError = noAccount.err() as TransactionErrorInstructionError;
     assert.equal(noAccountError.index, 0);

@@ -196,13 +196,19 @@ export function compileSplTransferMessage({
   try {
     program = parseTokenProgram(tokenProgram);
   } catch (cause) {
-    throw new InvalidTransactionError({ field: 'tokenProgram', value: String(tokenProgram), details: 'not the Token or Token-2022 program', cause });
+    throw new InvalidTransactionError({
+      field: 'tokenProgram',
+      value: String(tokenProgram),
+      details: 'not the Token or Token-2022 program',
+      cause,
+    });
   }
   if (!allowOwnerOffCurve && !isOnCurveAddress(recipient)) {
     throw new InvalidTransactionError({
       field: 'to',
       value: recipient,
-      details: 'not a wallet address (off the Ed25519 curve: a token account or PDA?); set allowOwnerOffCurve to send to a program-owned wallet',
+      details:
+        'not a wallet address (off the Ed25519 curve: a token account or PDA?); set allowOwnerOffCurve to send to a program-owned wallet',
     });
   }
   const signer = createNoopSigner(owner);

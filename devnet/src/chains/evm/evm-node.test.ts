@@ -114,10 +114,7 @@ describe('startEvmNode', () => {
     assert.equal(effectiveGasPrice, BigInt(block.baseFeePerGas) + FEES.maxPriorityFeePerGas);
 
     assert.equal(await balance(evm, RECIPIENT), 250_000_000_000_000_000n);
-    assert.equal(
-      await balance(evm, FRESH_ADDRESS),
-      1_000_000_000_000_000_000n - 250_000_000_000_000_000n - 21_000n * effectiveGasPrice,
-    );
+    assert.equal(await balance(evm, FRESH_ADDRESS), 1_000_000_000_000_000_000n - 250_000_000_000_000_000n - 21_000n * effectiveGasPrice);
     assert.equal(await result(evm, 'eth_getTransactionCount', [FRESH_ADDRESS, 'latest']), '0x1');
   });
 
@@ -134,8 +131,7 @@ describe('startEvmNode', () => {
     assert.deepEqual(await rpc(evm, 'eth_sendRawTransaction', [replay]), {
       error: {
         code: -32000,
-        message:
-          "Nonce too low. Expected nonce to be 1 but got 0. Note that transactions can't be queued when automining.",
+        message: "Nonce too low. Expected nonce to be 1 but got 0. Note that transactions can't be queued when automining.",
       },
     });
 

@@ -6,14 +6,7 @@ import { zstdCompressSync } from 'node:zlib';
 import { toBase58, toBase64 } from './encoding.ts';
 import type { Json } from './json.ts';
 import { SolanaRpcError, INVALID_REQUEST } from './rpc-error.ts';
-import {
-  isTokenProgram,
-  parsedMintJson,
-  parsedTokenAccountJson,
-  parseMint,
-  parseTokenAccount,
-  TOKEN_PROGRAM_ID,
-} from './token.ts';
+import { isTokenProgram, parsedMintJson, parsedTokenAccountJson, parseMint, parseTokenAccount, TOKEN_PROGRAM_ID } from './token.ts';
 
 /** serde names of `UiAccountEncoding`, in declaration order (for error messages). */
 export const ACCOUNT_ENCODINGS = ['binary', 'base58', 'base64', 'jsonParsed', 'base64+zstd'] as const;

@@ -298,8 +298,7 @@ export class SolanaChain {
         executable: account.executable,
       });
     }
-    const after = (key: string): AccountState | undefined =>
-      postAccounts.has(key) ? postAccounts.get(key) : this.account(key);
+    const after = (key: string): AccountState | undefined => (postAccounts.has(key) ? postAccounts.get(key) : this.account(key));
     const meta = result.meta();
     return {
       ...this.#outcome({ meta, keys, err: null }),
@@ -386,7 +385,8 @@ export class SolanaChain {
     const logs = meta.logs();
     const unitsConsumed = meta.computeUnitsConsumed();
     const returned = meta.returnData();
-    const returnData = returned.data().length === 0 ? null : { data: [toBase64(returned.data()), 'base64'], programId: toBase58(returned.programId()) };
+    const returnData =
+      returned.data().length === 0 ? null : { data: [toBase64(returned.data()), 'base64'], programId: toBase58(returned.programId()) };
     const innerInstructions: Json[] = [];
     for (const [index, instructions] of meta.innerInstructions().entries()) {
       if (instructions.length === 0) continue;

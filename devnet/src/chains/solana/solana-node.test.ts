@@ -20,15 +20,7 @@ import { getTransferSolInstruction } from '@solana-program/system';
 import { fromBase58, toBase58, toBase64 } from './encoding.ts';
 import { startSolanaNode, type SolanaNode } from './index.ts';
 import type { Json } from './json.ts';
-import {
-  rpcBody,
-  rpcCall,
-  rpcResult,
-  seededSigner,
-  signedTransfer,
-  waitForStatus,
-  type SignedTransaction,
-} from './solana-test-utils.ts';
+import { rpcBody, rpcCall, rpcResult, seededSigner, signedTransfer, waitForStatus, type SignedTransaction } from './solana-test-utils.ts';
 
 const SENDER = 'AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9'; // ed25519 key of seed 0x01 x 32
 const RECIPIENT = '9hSR6S7WPtxmTojgo6GG3k4yDPecgJY292j7xrsUGWBu'; // of seed 0x02 x 32
@@ -133,9 +125,7 @@ describe('startSolanaNode', () => {
     assert.equal((await rpc.getBalance(RECIPIENT as never).send()).value, 500_000_000n);
     assert.equal(await rpc.getSlot().send(), 2n);
 
-    const landed = await rpc
-      .getTransaction(signature as Signature, { encoding: 'json', maxSupportedTransactionVersion: 0 })
-      .send();
+    const landed = await rpc.getTransaction(signature as Signature, { encoding: 'json', maxSupportedTransactionVersion: 0 }).send();
     assert.ok(landed);
     assert.equal(landed.slot, 1n);
     assert.equal(landed.version, 0);
@@ -198,10 +188,7 @@ describe('startSolanaNode', () => {
       id: 1,
     });
     const forgedSignature = toBase58(forged.subarray(1, 65));
-    assert.equal(
-      await result('sendTransaction', [toBase64(forged), { encoding: 'base64', skipPreflight: true }]),
-      forgedSignature,
-    );
+    assert.equal(await result('sendTransaction', [toBase64(forged), { encoding: 'base64', skipPreflight: true }]), forgedSignature);
     assert.deepEqual(await result('getSignatureStatuses', [[forgedSignature, transfer.signature]]), {
       context: { apiVersion: '4.3.0', slot: Number(node.chain.slot) },
       value: [null, null],
@@ -293,8 +280,7 @@ describe('startSolanaNode', () => {
     const send = async (params: Json): Promise<Json> => errorOf(await call('sendTransaction', params));
     assert.deepEqual(await send(['AAAA', { encoding: 'base64' }]), {
       code: -32602,
-      message:
-        'failed to deserialize solana_transaction::versioned::VersionedTransaction: io error: unexpected end of file',
+      message: 'failed to deserialize solana_transaction::versioned::VersionedTransaction: io error: unexpected end of file',
     });
     assert.deepEqual(await send(['!!!!', { encoding: 'base64' }]), {
       code: -32602,
@@ -310,8 +296,7 @@ describe('startSolanaNode', () => {
     });
     assert.deepEqual(await send(['A'.repeat(1648), { encoding: 'base64' }]), {
       code: -32602,
-      message:
-        'base64 encoded solana_transaction::versioned::VersionedTransaction too large: 1648 bytes (max: encoded/raw 1644/1232)',
+      message: 'base64 encoded solana_transaction::versioned::VersionedTransaction too large: 1648 bytes (max: encoded/raw 1644/1232)',
     });
     // A well-formed message whose signature was stripped.
     const transfer = await signedTransfer({ from: sender, to: RECIPIENT, amount: 3n, blockhash: await latestBlockhash() });
@@ -379,10 +364,7 @@ describe('startSolanaNode', () => {
     });
     assert.deepEqual(
       errorOf(
-        await call('simulateTransaction', [
-          toBase64(unsigned),
-          { encoding: 'base64', sigVerify: true, replaceRecentBlockhash: true },
-        ]),
+        await call('simulateTransaction', [toBase64(unsigned), { encoding: 'base64', sigVerify: true, replaceRecentBlockhash: true }]),
       ),
       { code: -32602, message: 'sigVerify may not be used with replaceRecentBlockhash' },
     );
@@ -397,7 +379,10 @@ describe('startSolanaNode', () => {
   test('getFeeForMessage quotes what the bank then charges, prioritization fee included', async () => {
     const blockhash = await latestBlockhash();
     // SetComputeUnitPrice(1,000,000 micro-lamports) over the default 2 x 3,000 CUs.
-    const price = { programAddress: 'ComputeBudget111111111111111111111111111111' as never, data: Uint8Array.of(3, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0) };
+    const price = {
+      programAddress: 'ComputeBudget111111111111111111111111111111' as never,
+      data: Uint8Array.of(3, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0),
+    };
     const message = pipe(
       createTransactionMessage({ version: 0 }),
       (m) => setTransactionMessageFeePayerSigner(sender, m),
@@ -526,14 +511,17 @@ describe('startSolanaNode', () => {
     const rpc = createSolanaRpc(url);
     const { value } = await rpc.getAccountInfo(SENDER as never, { encoding: 'base64' }).send();
     assert.ok(value);
-    assert.deepEqual({ ...value, lamports: undefined }, {
-      data: ['', 'base64'],
-      executable: false,
-      lamports: undefined,
-      owner: SYSTEM_PROGRAM,
-      rentEpoch: 18_446_744_073_709_551_615n,
-      space: 0n,
-    });
+    assert.deepEqual(
+      { ...value, lamports: undefined },
+      {
+        data: ['', 'base64'],
+        executable: false,
+        lamports: undefined,
+        owner: SYSTEM_PROGRAM,
+        rentEpoch: 18_446_744_073_709_551_615n,
+        space: 0n,
+      },
+    );
     assert.equal(value.lamports, BigInt((await balance(SENDER)) as number));
     assert.deepEqual(((await result('getAccountInfo', [UNFUNDED])) as { value: Json }).value, null);
     // SPL Token is an upgradeable program: its account points at its ProgramData.
@@ -555,10 +543,13 @@ describe('startSolanaNode', () => {
       value: { data: Json };
     };
     assert.deepEqual(elf.value.data, [toBase64(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46)), 'base64']);
-    assert.deepEqual(errorOf(await call('getAccountInfo', [programData, { encoding: 'jsonParsed', dataSlice: { offset: 0, length: 1 } }])), {
-      code: -32600,
-      message: 'Sliced account data can only be encoded using binary (base 58) or base64 encoding.',
-    });
+    assert.deepEqual(
+      errorOf(await call('getAccountInfo', [programData, { encoding: 'jsonParsed', dataSlice: { offset: 0, length: 1 } }])),
+      {
+        code: -32600,
+        message: 'Sliced account data can only be encoded using binary (base 58) or base64 encoding.',
+      },
+    );
   });
 });
 
@@ -596,7 +587,7 @@ describe('startSolanaNode blockhash expiry', () => {
       });
       const params = [noPreflight.base58, { skipPreflight: true }];
       assert.equal(await rpcResult({ url, method: 'sendTransaction', params }), noPreflight.signature);
-      assert.equal((await waitForStatus({ url, signature: noPreflight.signature }) as { slot: Json }).slot, 150);
+      assert.equal(((await waitForStatus({ url, signature: noPreflight.signature })) as { slot: Json }).slot, 150);
       assert.equal(node.chain.blockHeight, 151n);
       assert.deepEqual(await rpcResult({ url, method: 'isBlockhashValid', params: [GENESIS_BLOCKHASH] }), {
         context: { apiVersion: '4.3.0', slot: 151 },
@@ -605,7 +596,9 @@ describe('startSolanaNode blockhash expiry', () => {
       const late = await signedTransfer({ from: sender, to: RECIPIENT, amount: 3_000_000n, blockhash: GENESIS_BLOCKHASH });
       assert.equal(await rpcResult({ url, method: 'sendTransaction', params: [late.base58, { skipPreflight: true }] }), late.signature);
       assert.equal(node.chain.blockHeight, 151n); // dropped
-      assert.deepEqual(((await rpcResult({ url, method: 'getSignatureStatuses', params: [[late.signature]] })) as { value: Json }).value, [null]);
+      assert.deepEqual(((await rpcResult({ url, method: 'getSignatureStatuses', params: [[late.signature]] })) as { value: Json }).value, [
+        null,
+      ]);
       assert.deepEqual(await rpcResult({ url, method: 'getEpochInfo' }), {
         absoluteSlot: 151,
         blockHeight: 151,

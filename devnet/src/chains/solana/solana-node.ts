@@ -57,9 +57,7 @@ export async function startSolanaNode({ port = 0 }: StartSolanaNodeArgs = {}): P
     void serve({ chain, request, response });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new SolanaNodeError(`Solana node could not listen on 127.0.0.1:${port}`, { cause: error })),
-    );
+    server.once('error', (error) => reject(new SolanaNodeError(`Solana node could not listen on 127.0.0.1:${port}`, { cause: error })));
     server.listen({ port, host: '127.0.0.1' }, resolve);
   });
   const { port: boundPort } = server.address() as AddressInfo;

@@ -34,13 +34,7 @@ import {
   unexpected,
   type JsonObject,
 } from './rpc-params.ts';
-import {
-  AddressLoadError,
-  type LandedTransaction,
-  type LoadedAddresses,
-  type Simulation,
-  type SolanaChain,
-} from './solana-chain.ts';
+import { AddressLoadError, type LandedTransaction, type LoadedAddresses, type Simulation, type SolanaChain } from './solana-chain.ts';
 import { isTokenProgram, parseMint, parseTokenAccount, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, uiTokenAmount } from './token.ts';
 import { displayTransactionError } from './transaction-error.ts';
 import {
@@ -693,9 +687,7 @@ const METHODS: Record<string, Method> = {
         }
         encoding = optional(config, 'encoding', (value) => expectVariant(value, TRANSACTION_ENCODINGS)) ?? 'json';
         commitment = optional(config, 'commitment', readCommitment);
-        maxVersion = optional(config, 'maxSupportedTransactionVersion', (value) =>
-          expectUnsigned(value, { type: 'u8', bits: 8 }),
-        );
+        maxVersion = optional(config, 'maxSupportedTransactionVersion', (value) => expectUnsigned(value, { type: 'u8', bits: 8 }));
       }
       const key = toBase58(verifySignature(text));
       if (commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');

@@ -72,10 +72,7 @@ export async function signedTransfer({
     feePayer: from,
     blockhash,
     version,
-    instructions: [
-      ...before,
-      getTransferSolInstruction({ source: from, destination: to as never, amount: lamports(amount) }),
-    ],
+    instructions: [...before, getTransferSolInstruction({ source: from, destination: to as never, amount: lamports(amount) })],
   });
 }
 

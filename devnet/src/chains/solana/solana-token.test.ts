@@ -102,7 +102,10 @@ describe('SPL Token on the local Solana node', () => {
     assert.equal(await result('sendTransaction', [transfer.base64, { encoding: 'base64' }]), transfer.signature);
     assert.equal(((await waitForStatus({ url, signature: transfer.signature })) as { err: Json }).err, null);
 
-    assert.deepEqual(((await result('getTokenAccountBalance', [recipientAta])) as { value: Json }).value, tokenAmount('2500000', 2.5, '2.5'));
+    assert.deepEqual(
+      ((await result('getTokenAccountBalance', [recipientAta])) as { value: Json }).value,
+      tokenAmount('2500000', 2.5, '2.5'),
+    );
     assert.deepEqual(
       ((await result('getTokenAccountBalance', [payerAta])) as { value: Json }).value,
       tokenAmount('997500000', 997.5, '997.5'),
@@ -174,7 +177,12 @@ describe('SPL Token on the local Solana node', () => {
     // Bytes 32..64 of a token account hold its owner.
     const owner = Uint8Array.from(atob(byProgram.value[0]?.account.data[0] ?? ''), (c) => c.charCodeAt(0));
     assert.deepEqual(owner, Uint8Array.from(getAddressEncoder().encode(RECIPIENT as Address)));
-    assert.deepEqual(((await result('getTokenAccountsByOwner', [PAYER, { mint: MINT }, { encoding: 'base64' }])) as { value: { pubkey: Json }[] }).value.map((entry) => entry.pubkey), [payerAta]);
+    assert.deepEqual(
+      (
+        (await result('getTokenAccountsByOwner', [PAYER, { mint: MINT }, { encoding: 'base64' }])) as { value: { pubkey: Json }[] }
+      ).value.map((entry) => entry.pubkey),
+      [payerAta],
+    );
 
     const mintInfo = (await result('getAccountInfo', [MINT, { encoding: 'jsonParsed' }])) as { value: { data: Json } };
     assert.deepEqual(mintInfo.value.data, {

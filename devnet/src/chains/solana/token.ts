@@ -73,7 +73,17 @@ export function parseMint({ data, program }: { data: Uint8Array; program: string
   return { mintAuthority, supply: view.getBigUint64(36, true), decimals: data[44] as number, freezeAuthority };
 }
 
-function hasLayout({ data, program, size, accountType }: { data: Uint8Array; program: string; size: number; accountType: number }): boolean {
+function hasLayout({
+  data,
+  program,
+  size,
+  accountType,
+}: {
+  data: Uint8Array;
+  program: string;
+  size: number;
+  accountType: number;
+}): boolean {
   if (program === TOKEN_PROGRAM_ID) return data.length === size;
   if (program !== TOKEN_2022_PROGRAM_ID) return false;
   if (data.length === size) return true;

@@ -170,9 +170,7 @@ export function transactionErrorFromLiteSvm(error: unknown): TransactionErrorJso
   }
   if (typeof value.index === 'number') return { DuplicateInstruction: value.index };
   if (typeof value.accountIndex === 'number') {
-    const variant = value.constructor.name.includes('Restricted')
-      ? 'ProgramExecutionTemporarilyRestricted'
-      : 'InsufficientFundsForRent';
+    const variant = value.constructor.name.includes('Restricted') ? 'ProgramExecutionTemporarilyRestricted' : 'InsufficientFundsForRent';
     return { [variant]: { account_index: value.accountIndex } } as TransactionErrorJson;
   }
   throw new Error(`transactionErrorFromLiteSvm: unknown litesvm error ${String(error)}`);
@@ -212,9 +210,7 @@ export function displayTransactionError(error: TransactionErrorJson): string {
   if ('InstructionError' in error) {
     const [index, inner] = error.InstructionError;
     const text =
-      typeof inner === 'string'
-        ? (INSTRUCTION_ERROR_TEXT.get(inner) ?? inner)
-        : `custom program error: 0x${inner.Custom.toString(16)}`;
+      typeof inner === 'string' ? (INSTRUCTION_ERROR_TEXT.get(inner) ?? inner) : `custom program error: 0x${inner.Custom.toString(16)}`;
     return `Error processing Instruction ${index}: ${text}`;
   }
   if ('DuplicateInstruction' in error) {

@@ -102,8 +102,7 @@ describe('decodeTransaction', () => {
     assert.throws(
       () => decodeTransaction(versionOne),
       (error: unknown) =>
-        error instanceof WireFormatError &&
-        error.reason === 'invalid value: integer `1`, expected a valid transaction message version',
+        error instanceof WireFormatError && error.reason === 'invalid value: integer `1`, expected a valid transaction message version',
     );
   });
 });
@@ -113,10 +112,7 @@ describe('sanitizeTransaction', () => {
     const { bytes } = await transfer({ version: 0 });
     const decoded = decodeTransaction(bytes);
     assert.equal(sanitizeTransaction({ ...decoded, signatures: [] }), 'index out of bounds');
-    assert.equal(
-      sanitizeTransaction({ ...decoded, signatures: [new Uint8Array(64), new Uint8Array(64)] }),
-      'invalid value',
-    );
+    assert.equal(sanitizeTransaction({ ...decoded, signatures: [new Uint8Array(64), new Uint8Array(64)] }), 'invalid value');
     const instruction = decoded.message.instructions[0] as (typeof decoded.message.instructions)[0];
     const payerAsProgram = {
       ...decoded,

@@ -22,7 +22,9 @@ export interface BitcoinAdminClient {
   fund(args: { address: string; amountSats: bigint }): Promise<{ txid: string; vout: number }>;
   mine(args: { blocks: number; coinbaseAddress?: string }): Promise<{ hashes: string[]; height: number }>;
   /** Null when the chain and the mempool do not know `txid`. */
-  getTransaction(txid: string): Promise<{ hex: string; txid: string; confirmations: number; blockHeight: number | null; fee: bigint | null } | null>;
+  getTransaction(
+    txid: string,
+  ): Promise<{ hex: string; txid: string; confirmations: number; blockHeight: number | null; fee: bigint | null } | null>;
   tip(): Promise<{ height: number; hash: string }>;
   sendRawTransaction(hex: string): Promise<{ txid: string; fee: bigint; vsize: number }>;
 }
@@ -58,7 +60,8 @@ export function createBitcoinAdminClient(args: { baseUrl: string; fetch?: typeof
   }
 
   return {
-    fund: async ({ address, amountSats }) => request({ method: 'POST', route: 'fund', body: { address, amountSats: amountSats.toString() } }),
+    fund: async ({ address, amountSats }) =>
+      request({ method: 'POST', route: 'fund', body: { address, amountSats: amountSats.toString() } }),
     mine: async ({ blocks, coinbaseAddress }) =>
       request({ method: 'POST', route: 'mine', body: { blocks, ...(coinbaseAddress === undefined ? {} : { coinbaseAddress }) } }),
     getTransaction: async (txid) => {

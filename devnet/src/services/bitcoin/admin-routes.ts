@@ -60,7 +60,11 @@ export function handleAdminRequest(args: { chain: RegtestChain; method: string; 
     if (route.startsWith('tx/')) {
       if (method !== 'GET') return methodNotAllowed({ path, allowed: 'GET' });
       const tx = chain.getTransaction(decodeURIComponent(route.slice(3)));
-      if (!tx) return { status: 404, json: { error: { name: 'TransactionNotFound', message: `No transaction ${route.slice(3)} in the chain or the mempool` } } };
+      if (!tx)
+        return {
+          status: 404,
+          json: { error: { name: 'TransactionNotFound', message: `No transaction ${route.slice(3)} in the chain or the mempool` } },
+        };
       return { status: 200, json: { ...tx, fee: tx.fee === null ? null : tx.fee.toString() } };
     }
     if (route === 'send') {

@@ -65,10 +65,15 @@ describe('admin HTTP routes and client', () => {
 
   test('bad input answers 400, unknown routes 404', async () => {
     const client = createBitcoinAdminClient({ baseUrl });
-    const badAddress = await client.fund({ address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', amountSats: 1n }).catch((e: unknown) => e);
+    const badAddress = await client
+      .fund({ address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', amountSats: 1n })
+      .catch((e: unknown) => e);
     assert.ok(badAddress instanceof BitcoinAdminError);
     assert.equal(badAddress.status, 400);
-    assert.match(badAddress.message, /Invalid regtest address "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4": an address of mainnet, expected regtest$/);
+    assert.match(
+      badAddress.message,
+      /Invalid regtest address "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4": an address of mainnet, expected regtest$/,
+    );
     const badBlocks = await client.mine({ blocks: 0 }).catch((e: unknown) => e);
     assert.ok(badBlocks instanceof BitcoinAdminError);
     assert.equal(badBlocks.status, 400);
@@ -89,7 +94,12 @@ describe('admin HTTP routes and client', () => {
     });
     assert.deepEqual(handleAdminRequest({ chain, method: 'POST', path: '/devnet/bitcoin/fund', body: { address: 'x', amountSats: 1.5 } }), {
       status: 400,
-      json: { error: { name: 'InvalidAdminArgumentError', message: 'Invalid argument: "amountSats" must be a decimal string of satoshis, got 1.5' } },
+      json: {
+        error: {
+          name: 'InvalidAdminArgumentError',
+          message: 'Invalid argument: "amountSats" must be a decimal string of satoshis, got 1.5',
+        },
+      },
     });
     assert.deepEqual(handleAdminRequest({ chain, method: 'GET', path: '/devnet/bitcoin/nope' }), {
       status: 404,

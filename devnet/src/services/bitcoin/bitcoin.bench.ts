@@ -41,7 +41,8 @@ export function runBitcoinBench(): BenchResult[] {
   }
   chain.mine({ blocks: 1 });
   const sweep = new btc.Transaction();
-  for (const coin of spendable) sweep.addInput({ txid: coin.txid, index: 0, witnessUtxo: { script: holder.p2wpkh.script, amount: 10_000n } });
+  for (const coin of spendable)
+    sweep.addInput({ txid: coin.txid, index: 0, witnessUtxo: { script: holder.p2wpkh.script, amount: 10_000n } });
   sweep.addOutputAddress(testKey('dead').p2wpkh.address!, 9_000_000n, REGTEST_NETWORK);
   sweep.sign(holder.secret);
   sweep.finalize();
@@ -49,12 +50,17 @@ export function runBitcoinBench(): BenchResult[] {
   // One call: validating a 1,000-input spend (1,000 BIP143 sighashes and ECDSA verifications).
   const sendStart = process.hrtime.bigint();
   chain.sendRawTransaction(sweep.extract());
-  results.push({ name: 'sendRawTransaction, 1,000-input P2WPKH sweep', iterations: 1, msPerCall: Number(process.hrtime.bigint() - sendStart) / 1e6 });
+  results.push({
+    name: 'sendRawTransaction, 1,000-input P2WPKH sweep',
+    iterations: 1,
+    msPerCall: Number(process.hrtime.bigint() - sendStart) / 1e6,
+  });
   chain.mine({ blocks: 5 });
 
   const arg = { network: { regtest: null }, address, filter: [] };
   const reply = replyOf(callCanister({ canister, method: 'bitcoin_get_utxos', arg, cycles: 4_000_000_000n }));
-  if (reply.utxos.length !== 1_000 || reply.next_page.length !== 0) throw new Error(`bench setup: expected 1,000 UTXOs, got ${reply.utxos.length}`);
+  if (reply.utxos.length !== 1_000 || reply.next_page.length !== 0)
+    throw new Error(`bench setup: expected 1,000 UTXOs, got ${reply.utxos.length}`);
   // What the devnet does per call: decode the request, look up, encode the reply.
   const handle = (method: string, request: unknown, type: IDL.Type, cycles: bigint) => {
     const encoded = new Uint8Array(IDL.encode([type], [request]));
@@ -63,7 +69,13 @@ export function runBitcoinBench(): BenchResult[] {
       if (r.kind !== 'reply') throw new Error(r.message);
     };
   };
-  results.push(time('bitcoin_get_utxos, 1,000 UTXOs (handle: Candid request in, reply out)', 500, handle('bitcoin_get_utxos', arg, GetUtxosRequest, 4_000_000_000n)));
+  results.push(
+    time(
+      'bitcoin_get_utxos, 1,000 UTXOs (handle: Candid request in, reply out)',
+      500,
+      handle('bitcoin_get_utxos', arg, GetUtxosRequest, 4_000_000_000n),
+    ),
+  );
   results.push(
     time(
       'bitcoin_get_utxos, min_confirmations 7 (the view before the sweep: first page of 2,000 UTXOs)',
@@ -72,10 +84,25 @@ export function runBitcoinBench(): BenchResult[] {
     ),
   );
   results.push(
-    time('bitcoin_get_balance, 1,000 UTXOs (handle)', 500, handle('bitcoin_get_balance', { network: { regtest: null }, address, min_confirmations: [] }, GetBalanceRequest, 40_000_000n)),
+    time(
+      'bitcoin_get_balance, 1,000 UTXOs (handle)',
+      500,
+      handle('bitcoin_get_balance', { network: { regtest: null }, address, min_confirmations: [] }, GetBalanceRequest, 40_000_000n),
+    ),
   );
-  const replyBytes = (canister.handle({ method: 'bitcoin_get_utxos', arg: new Uint8Array(IDL.encode([GetUtxosRequest], [arg])), cyclesAttached: 4_000_000_000n, isQuery: false }) as { reply: Uint8Array }).reply;
-  results.push(time(`the caller's IDL.decode of that ${replyBytes.length}-byte reply (not devnet time)`, 100, () => IDL.decode([GetUtxosResponse], replyBytes)));
+  const replyBytes = (
+    canister.handle({
+      method: 'bitcoin_get_utxos',
+      arg: new Uint8Array(IDL.encode([GetUtxosRequest], [arg])),
+      cyclesAttached: 4_000_000_000n,
+      isQuery: false,
+    }) as { reply: Uint8Array }
+  ).reply;
+  results.push(
+    time(`the caller's IDL.decode of that ${replyBytes.length}-byte reply (not devnet time)`, 100, () =>
+      IDL.decode([GetUtxosResponse], replyBytes),
+    ),
+  );
   return results;
 }
 

@@ -159,18 +159,39 @@ const OUTPOINT_FIELDS = byFieldId(['txid', 'vout'] as const);
  * 4 utxo record, 5 outpoint record. Fixed, so it is built once.
  */
 const RESPONSE_TYPE_TABLE: Uint8Array = (() => {
-  const fieldType = { utxos: 1, tip_block_hash: 2, tip_height: T_NAT32, next_page: 3, outpoint: 5, value: T_NAT64, height: T_NAT32, txid: 2, vout: T_NAT32 } as const;
-  const record = (fields: readonly (keyof typeof fieldType)[]) => [T_RECORD, ...leb128(fields.length), ...fields.flatMap((f) => [...leb128(idlHash(f)), fieldType[f]])];
+  const fieldType = {
+    utxos: 1,
+    tip_block_hash: 2,
+    tip_height: T_NAT32,
+    next_page: 3,
+    outpoint: 5,
+    value: T_NAT64,
+    height: T_NAT32,
+    txid: 2,
+    vout: T_NAT32,
+  } as const;
+  const record = (fields: readonly (keyof typeof fieldType)[]) => [
+    T_RECORD,
+    ...leb128(fields.length),
+    ...fields.flatMap((f) => [...leb128(idlHash(f)), fieldType[f]]),
+  ];
   return Uint8Array.from([
-    0x44, 0x49, 0x44, 0x4c, // "DIDL"
+    0x44,
+    0x49,
+    0x44,
+    0x4c, // "DIDL"
     6,
     ...record(RESPONSE_FIELDS),
-    T_VEC, 4,
-    T_VEC, T_NAT8,
-    T_OPT, 2,
+    T_VEC,
+    4,
+    T_VEC,
+    T_NAT8,
+    T_OPT,
+    2,
     ...record(UTXO_FIELDS),
     ...record(OUTPOINT_FIELDS),
-    1, 0, // one argument, of type 0
+    1,
+    0, // one argument, of type 0
   ]);
 })();
 

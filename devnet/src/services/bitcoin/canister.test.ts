@@ -23,7 +23,12 @@ const getUtxos = (canister: BitcoinCanister, address: string, filter: unknown[] 
   callCanister({ canister, method: 'bitcoin_get_utxos', arg: { network: REGTEST, address, filter }, cycles });
 
 const getBalance = (canister: BitcoinCanister, address: string, minConfirmations: number[] = [], cycles = 40_000_000n) =>
-  callCanister({ canister, method: 'bitcoin_get_balance', arg: { network: REGTEST, address, min_confirmations: minConfirmations }, cycles });
+  callCanister({
+    canister,
+    method: 'bitcoin_get_balance',
+    arg: { network: REGTEST, address, min_confirmations: minConfirmations },
+    cycles,
+  });
 
 describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
   const alice = testKey('01');
@@ -73,8 +78,14 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
     const f2 = chain.fund({ address, amountSats: 2_000n });
     chain.mine({ blocks: 2 }); // f2 at height 2, tip 3
     const values = (filter: unknown[]) => replyOf(getUtxos(canister, address, filter)).utxos.map((u: any) => [u.value, u.height]);
-    assert.deepEqual(values([]), [[2_000n, 2], [1_000n, 1]]);
-    assert.deepEqual(values([{ min_confirmations: 2 }]), [[2_000n, 2], [1_000n, 1]]);
+    assert.deepEqual(values([]), [
+      [2_000n, 2],
+      [1_000n, 1],
+    ]);
+    assert.deepEqual(values([{ min_confirmations: 2 }]), [
+      [2_000n, 2],
+      [1_000n, 1],
+    ]);
     assert.deepEqual(values([{ min_confirmations: 3 }]), [[1_000n, 1]]);
     assert.deepEqual(values([{ min_confirmations: 4 }]), []);
     assert.equal(replyOf(getUtxos(canister, address, [{ min_confirmations: 3 }])).tip_height, 1);
@@ -106,7 +117,10 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
       argType: legacyFilter,
       cycles: 4_000_000_000n,
     });
-    assert.deepEqual(replyOf(legacy).utxos.map((u: any) => u.value), [1_000n]);
+    assert.deepEqual(
+      replyOf(legacy).utxos.map((u: any) => u.value),
+      [1_000n],
+    );
     assert.equal(chain.coin({ txid: f2.txid, vout: 0 })!.height, 2);
   });
 
@@ -138,21 +152,33 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
       page = replyOf(getUtxos(canister, bob, [{ page: page.next_page[0] }]));
       pages.push(page);
     }
-    assert.deepEqual(pages.map((p) => p.utxos.length), [1_000, 1_000, 500]);
-    assert.deepEqual(pages.map((p) => p.tip_height), [2, 2, 2]);
+    assert.deepEqual(
+      pages.map((p) => p.utxos.length),
+      [1_000, 1_000, 500],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.tip_height),
+      [2, 2, 2],
+    );
     const all = pages.flatMap((p) => p.utxos);
     // Height descending (the 1,300 of block 2 first), then txid bytes ascending.
-    assert.deepEqual(all.slice(0, 1_300).map((u: any) => u.height), new Array(1_300).fill(2));
-    assert.deepEqual(all.slice(1_300).map((u: any) => u.height), new Array(1_200).fill(1));
+    assert.deepEqual(
+      all.slice(0, 1_300).map((u: any) => u.height),
+      new Array(1_300).fill(2),
+    );
+    assert.deepEqual(
+      all.slice(1_300).map((u: any) => u.height),
+      new Array(1_200).fill(1),
+    );
     const byHeight = (h: number) => all.filter((u: any) => u.height === h).map((u: any) => bytesToHex(u.outpoint.txid));
     assert.deepEqual(byHeight(2), [...byHeight(2)].sort());
     assert.deepEqual(byHeight(1), [...byHeight(1)].sort());
     // Every funded output exactly once, with its value.
-    assert.deepEqual(
-      new Set(all.map((u: any) => toDisplayHex(u.outpoint.txid))),
-      new Set(funded),
+    assert.deepEqual(new Set(all.map((u: any) => toDisplayHex(u.outpoint.txid))), new Set(funded));
+    assert.equal(
+      all.reduce((s: bigint, u: any) => s + u.value, 0n),
+      replyOf(getBalance(canister, bob)),
     );
-    assert.equal(all.reduce((s: bigint, u: any) => s + u.value, 0n), replyOf(getBalance(canister, bob)));
     assert.equal(replyOf(getBalance(canister, bob)), 9_263_750n);
     // The token is the canister's 72 bytes: tip hash ‖ !height (BE) ‖ txid ‖ vout (LE) of the next UTXO.
     const next = all[1_000];
@@ -193,13 +219,21 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
       message: `get_utxos failed: UnknownTipBlockHash { tip_block_hash: [${Array.from(oldTip).join(', ')}] }`,
       cyclesCharged: 20_000_000n,
     });
-    assert.deepEqual(callCanister({ canister, method: 'bitcoin_get_balance', arg: { network: { testnet: null }, address, min_confirmations: [] }, cycles: 40_000_000n }), {
-      kind: 'reject',
-      code: 5,
-      message:
-        "Error from Canister g4xu7-jiaaa-aaaan-aaaaq-cai: Canister called `ic0.trap` with message: 'Panicked at 'Network must be regtest. Found testnet', canister/src/lib.rs:338:13'.",
-      cyclesCharged: 0n,
-    });
+    assert.deepEqual(
+      callCanister({
+        canister,
+        method: 'bitcoin_get_balance',
+        arg: { network: { testnet: null }, address, min_confirmations: [] },
+        cycles: 40_000_000n,
+      }),
+      {
+        kind: 'reject',
+        code: 5,
+        message:
+          "Error from Canister g4xu7-jiaaa-aaaan-aaaaq-cai: Canister called `ic0.trap` with message: 'Panicked at 'Network must be regtest. Found testnet', canister/src/lib.rs:338:13'.",
+        cyclesCharged: 0n,
+      },
+    );
     assert.deepEqual(callCanister({ canister, method: 'bitcoin_get_utxos', rawArg: Uint8Array.of(1, 2, 3), cycles: 4_000_000_000n }), {
       kind: 'reject',
       code: 5,
@@ -217,7 +251,10 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
     const asQuery = callCanister({ canister, method: 'bitcoin_get_utxos_query', arg, isQuery: true });
     assert.equal(asQuery.kind, 'reply');
     assert.equal(asQuery.cyclesCharged, 0n);
-    assert.deepEqual(replyOf(asQuery).utxos.map((u: any) => u.value), [7_000n]);
+    assert.deepEqual(
+      replyOf(asQuery).utxos.map((u: any) => u.value),
+      [7_000n],
+    );
     assert.deepEqual(callCanister({ canister, method: 'bitcoin_get_utxos_query', arg, cycles: 4_000_000_000n }), {
       kind: 'reject',
       code: 4,
@@ -225,7 +262,14 @@ describe('bitcoin_get_utxos and bitcoin_get_balance', () => {
       cyclesCharged: 0n,
     });
     assert.deepEqual(
-      replyOf(callCanister({ canister, method: 'bitcoin_get_balance_query', arg: { network: REGTEST, address, min_confirmations: [] }, isQuery: true })),
+      replyOf(
+        callCanister({
+          canister,
+          method: 'bitcoin_get_balance_query',
+          arg: { network: REGTEST, address, min_confirmations: [] },
+          isQuery: true,
+        }),
+      ),
       7_000n,
     );
     assert.deepEqual(callCanister({ canister, method: 'bitcoin_get_utxos', arg, isQuery: true }), {
@@ -260,7 +304,10 @@ describe('cycles', () => {
       cyclesCharged: 0n,
     });
     assert.equal(getBalance(canister, address, [], 40_000_000n).cyclesCharged, 4_000_000n);
-    assert.match((getBalance(canister, address, [], 39_999_999n) as { message: string }).message, /'Panicked at 'Received 39999999 cycles\. 40000000 cycles are required\.'/);
+    assert.match(
+      (getBalance(canister, address, [], 39_999_999n) as { message: string }).message,
+      /'Panicked at 'Received 39999999 cycles\. 40000000 cycles are required\.'/,
+    );
     const fees = callCanister({ canister, method: 'bitcoin_get_current_fee_percentiles', arg: { network: REGTEST }, cycles: 40_000_000n });
     assert.equal(fees.cyclesCharged, 4_000_000n);
   });
@@ -294,10 +341,18 @@ describe('bitcoin_get_block_headers, get_config, get_blockchain_info', () => {
     const { chain, canister } = setup();
     chain.mine({ blocks: 3 });
     const call = (start: number, end: number[]) =>
-      callCanister({ canister, method: 'bitcoin_get_block_headers', arg: { start_height: start, end_height: end, network: REGTEST }, cycles: 4_000_000_000n });
+      callCanister({
+        canister,
+        method: 'bitcoin_get_block_headers',
+        arg: { start_height: start, end_height: end, network: REGTEST },
+        cycles: 4_000_000_000n,
+      });
     const all = replyOf(call(0, []));
     assert.equal(all.tip_height, 3);
-    assert.deepEqual(all.block_headers, [0, 1, 2, 3].map((h) => chain.block(h)!.headerBytes));
+    assert.deepEqual(
+      all.block_headers,
+      [0, 1, 2, 3].map((h) => chain.block(h)!.headerBytes),
+    );
     assert.equal(
       bytesToHex(all.block_headers[0]),
       '0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4adae5494dffff7f2002000000',
@@ -305,9 +360,18 @@ describe('bitcoin_get_block_headers, get_config, get_blockchain_info', () => {
     // The canister reports the end of the returned range as tip_height.
     assert.deepEqual(replyOf(call(1, [2])).tip_height, 2);
     assert.equal(call(1, [2]).cyclesCharged, 20_000_000n + ((300_000n + 2n * 20_000n) / 10n) * 4n);
-    assert.equal((call(4, []) as { message: string }).message, 'get_block_headers failed: StartHeightDoesNotExist { requested: 4, chain_height: 3 }');
-    assert.equal((call(2, [1]) as { message: string }).message, 'get_block_headers failed: StartHeightLargerThanEndHeight { start_height: 2, end_height: 1 }');
-    assert.equal((call(1, [9]) as { message: string }).message, 'get_block_headers failed: EndHeightDoesNotExist { requested: 9, chain_height: 3 }');
+    assert.equal(
+      (call(4, []) as { message: string }).message,
+      'get_block_headers failed: StartHeightDoesNotExist { requested: 4, chain_height: 3 }',
+    );
+    assert.equal(
+      (call(2, [1]) as { message: string }).message,
+      'get_block_headers failed: StartHeightLargerThanEndHeight { start_height: 2, end_height: 1 }',
+    );
+    assert.equal(
+      (call(1, [9]) as { message: string }).message,
+      'get_block_headers failed: EndHeightDoesNotExist { requested: 9, chain_height: 3 }',
+    );
   });
 
   test('config and blockchain info describe a synced regtest canister', () => {
@@ -322,12 +386,15 @@ describe('bitcoin_get_block_headers, get_config, get_blockchain_info', () => {
     assert.equal(config.blocks_source.toText(), 'aaaaa-aa');
     const info = replyOf(callCanister({ canister, method: 'get_blockchain_info', isQuery: true }));
     // One coinbase output (the commitment is OP_RETURN) and the funded output.
-    assert.deepEqual({ ...info, block_hash: toDisplayHex(info.block_hash) }, {
-      height: 1,
-      block_hash: '7b8dfc75c6e2a876c30d7f39794a21e678639ac3f8aa1ef0bca535894a1c2a64',
-      timestamp: 1_700_000_000,
-      difficulty: 1n,
-      utxos_length: 2n,
-    });
+    assert.deepEqual(
+      { ...info, block_hash: toDisplayHex(info.block_hash) },
+      {
+        height: 1,
+        block_hash: '7b8dfc75c6e2a876c30d7f39794a21e678639ac3f8aa1ef0bca535894a1c2a64',
+        timestamp: 1_700_000_000,
+        difficulty: 1n,
+        utxos_length: 2n,
+      },
+    );
   });
 });

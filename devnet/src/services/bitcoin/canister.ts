@@ -212,7 +212,9 @@ export class BitcoinCanister {
     if (filterKind === 'page') {
       const page = Object.values(filter!)[0] as Uint8Array;
       if (page.length !== PAGE_LENGTH) {
-        fail(`MalformedPage { err: ${rustString(`Could not parse the page, the length is ${page.length}, but the expected length is ${PAGE_LENGTH}.`)} }`);
+        fail(
+          `MalformedPage { err: ${rustString(`Could not parse the page, the length is ${page.length}, but the expected length is ${PAGE_LENGTH}.`)} }`,
+        );
       }
       const tipHash = page.subarray(0, 32);
       const block = this.chain.blockByHash(tipHash);

@@ -25,19 +25,28 @@ describe('transactions', () => {
     assert.equal(toDisplayHex(d.txid), theirs.getId());
     assert.equal(toDisplayHex(d.txid), 'e8151a2af31c368a35053ddd4bdb285a8595c769a3ad83e0fa02314a602d4609');
     assert.equal(toDisplayHex(d.wtxid), bytesToHex(Uint8Array.from(theirs.getHash(true)).reverse()));
-    assert.deepEqual([d.weight, d.vsize, d.baseSize, d.totalSize], [theirs.weight(), theirs.virtualSize(), theirs.byteLength(false), theirs.byteLength()]);
+    assert.deepEqual(
+      [d.weight, d.vsize, d.baseSize, d.totalSize],
+      [theirs.weight(), theirs.virtualSize(), theirs.byteLength(false), theirs.byteLength()],
+    );
     assert.deepEqual([d.weight, d.vsize], [1_042, 261]);
     assert.equal(d.trailingBytes, 0);
   });
 
   test('the canister’s decoder rules (rust-bitcoin consensus_decode)', () => {
     const malformed = (hex: string, details: string) =>
-      assert.throws(() => decodeTransaction(hexToBytes(hex)), (e: unknown) => e instanceof MalformedTransactionError && e.details === details);
+      assert.throws(
+        () => decodeTransaction(hexToBytes(hex)),
+        (e: unknown) => e instanceof MalformedTransactionError && e.details === details,
+      );
     // An empty input list is read as the segwit marker: flag 0 is unsupported.
     malformed('02000000000000000000', 'unsupported segwit flag 0');
     // Segwit flag with only empty witnesses.
     const noWitness = bytesToHex(encodeTransaction({ ...decodeTransaction(hexToBytes(bip143.unsignedTx)).tx }));
-    malformed(noWitness.replace(/^01000000/, '010000000001').replace(/11000000$/, '000011000000'), 'witness flag set but no witnesses present');
+    malformed(
+      noWitness.replace(/^01000000/, '010000000001').replace(/11000000$/, '000011000000'),
+      'witness flag set but no witnesses present',
+    );
     // CompactSize 2 written in three bytes.
     malformed('01000000fd0200', 'non-minimal CompactSize 2 at offset 4');
     malformed('0100000001', 'unexpected end of data: wanted 32 bytes at offset 5, 0 left');
@@ -49,7 +58,13 @@ describe('transactions', () => {
     const key = testKey('01');
     const threshold = (script: Uint8Array) => dustThreshold({ value: 0n, script });
     assert.deepEqual(
-      [key.p2pkh.script, key.p2wpkh.script, key.p2tr.script, addressToScript({ address: DEVNET_MINER_ADDRESS, network: 'regtest' }), Uint8Array.of(0x6a, 0x01, 0x00)].map(threshold),
+      [
+        key.p2pkh.script,
+        key.p2wpkh.script,
+        key.p2tr.script,
+        addressToScript({ address: DEVNET_MINER_ADDRESS, network: 'regtest' }),
+        Uint8Array.of(0x6a, 0x01, 0x00),
+      ].map(threshold),
       [546n, 294n, 330n, 330n, 0n],
     );
   });
@@ -63,7 +78,10 @@ describe('blocks', () => {
     const chain = new RegtestChain();
     assert.equal(chain.tipHeight(), 0);
     assert.equal(toDisplayHex(chain.tip().hash), '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206');
-    assert.equal(bitcoinjs.Block.fromBuffer(chain.rawBlock(0)!).getId(), '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206');
+    assert.equal(
+      bitcoinjs.Block.fromBuffer(chain.rawBlock(0)!).getId(),
+      '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206',
+    );
   });
 
   test('mined blocks are valid Bitcoin blocks: merkle root, witness commitment, proof of work, linkage', () => {
@@ -89,7 +107,10 @@ describe('blocks', () => {
     }
     // Times come from the injected clock, raised above the median time past of the last 11 blocks
     // when the clock stands still (BIP113): MTP(0, 1) = block 1's time, MTP(0, 1, 2) = block 1's.
-    assert.deepEqual([1, 2, 3].map((h) => chain.block(h)!.header.time), [1_700_000_000, 1_700_000_001, 1_700_000_001]);
+    assert.deepEqual(
+      [1, 2, 3].map((h) => chain.block(h)!.header.time),
+      [1_700_000_000, 1_700_000_001, 1_700_000_001],
+    );
     const first = bitcoinjs.Block.fromBuffer(chain.rawBlock(1)!);
     assert.equal(first.transactions!.length, 4);
     // BIP34: the coinbase starts with the height (OP_1 for height 1).
@@ -103,7 +124,14 @@ describe('blocks', () => {
   });
 
   test('subsidy halves every 150 blocks; amounts are bounded by 21M BTC', () => {
-    assert.deepEqual([0, 149, 150, 299, 300, 150 * 64].map(blockSubsidy), [5_000_000_000n, 5_000_000_000n, 2_500_000_000n, 2_500_000_000n, 1_250_000_000n, 0n]);
+    assert.deepEqual([0, 149, 150, 299, 300, 150 * 64].map(blockSubsidy), [
+      5_000_000_000n,
+      5_000_000_000n,
+      2_500_000_000n,
+      2_500_000_000n,
+      1_250_000_000n,
+      0n,
+    ]);
     assert.equal(MAX_MONEY, 2_100_000_000_000_000n);
   });
 });
@@ -115,7 +143,9 @@ describe('admin operations validate their input', () => {
       name: 'InvalidAdminArgumentError',
       message: 'Invalid argument: "amountSats" must be a bigint from 1 to 2100000000000000, got 0',
     });
-    assert.throws(() => chain.fund({ address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', amountSats: 1n }), { name: 'InvalidAddressError' });
+    assert.throws(() => chain.fund({ address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', amountSats: 1n }), {
+      name: 'InvalidAddressError',
+    });
   });
   test('mine and getTransaction', () => {
     assert.throws(() => chain.mine({ blocks: 0 }), { message: 'Invalid argument: "blocks" must be an integer from 1 to 10000, got 0' });

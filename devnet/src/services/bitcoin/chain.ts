@@ -167,7 +167,15 @@ export class RegtestChain {
     }
     const tx: Transaction = {
       version: 2,
-      inputs: [{ prevTxid: FAUCET_TXID, prevVout: this.faucetIndex++, scriptSig: new Uint8Array(0), sequence: 0xfffffffd, witness: [OP_TRUE_SCRIPT] }],
+      inputs: [
+        {
+          prevTxid: FAUCET_TXID,
+          prevVout: this.faucetIndex++,
+          scriptSig: new Uint8Array(0),
+          sequence: 0xfffffffd,
+          witness: [OP_TRUE_SCRIPT],
+        },
+      ],
       outputs: [{ value: amount, script }],
       lockTime: 0,
     };
@@ -187,15 +195,19 @@ export class RegtestChain {
     if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_BLOCKS_PER_MINE) {
       throw new InvalidAdminArgumentError(`"blocks" must be an integer from 1 to ${MAX_BLOCKS_PER_MINE}, got ${String(blocks)}`);
     }
-    const script = args.coinbaseAddress === undefined ? DEVNET_MINER_SCRIPT : addressToScript({ address: args.coinbaseAddress, network: 'regtest' });
+    const script =
+      args.coinbaseAddress === undefined ? DEVNET_MINER_SCRIPT : addressToScript({ address: args.coinbaseAddress, network: 'regtest' });
     const hashes: string[] = [];
     for (let b = 0; b < blocks; b++) hashes.push(toDisplayHex(this.mineBlock(script)));
     return { hashes, height: this.tipHeight() };
   }
 
   /** A transaction by display-order txid, from a block or the mempool; null when unknown. */
-  getTransaction(txid: string): { hex: string; txid: string; confirmations: number; blockHeight: number | null; fee: bigint | null } | null {
-    if (!/^[0-9a-fA-F]{64}$/.test(txid)) throw new InvalidAdminArgumentError(`"txid" must be 64 hex characters, got ${JSON.stringify(txid)}`);
+  getTransaction(
+    txid: string,
+  ): { hex: string; txid: string; confirmations: number; blockHeight: number | null; fee: bigint | null } | null {
+    if (!/^[0-9a-fA-F]{64}$/.test(txid))
+      throw new InvalidAdminArgumentError(`"txid" must be 64 hex characters, got ${JSON.stringify(txid)}`);
     const entry = this.txs.get(txid.toLowerCase());
     if (!entry) return null;
     return {
@@ -268,7 +280,8 @@ export class RegtestChain {
     const out: Utxo[] = [];
     const unspent = this.unspentByScript.get(key);
     if (unspent) {
-      for (const c of unspent.values()) if (c.height! <= atHeight) out.push({ txid: c.txid, vout: c.vout, value: c.value, height: c.height! });
+      for (const c of unspent.values())
+        if (c.height! <= atHeight) out.push({ txid: c.txid, vout: c.vout, value: c.value, height: c.height! });
     }
     if (atHeight < this.tipHeight()) {
       for (const c of this.spentByScript.get(key) ?? []) {
@@ -320,13 +333,18 @@ export class RegtestChain {
       spent.push(coin!);
     }
     const coinHeights = spent.map((c) => c.height ?? nextHeight);
-    if (!sequenceLocksSatisfied({ tx, coinHeights, nextHeight, medianTimePastAt: (h) => this.medianTimePast(Math.min(h, this.tipHeight())) })) {
+    if (
+      !sequenceLocksSatisfied({ tx, coinHeights, nextHeight, medianTimePastAt: (h) => this.medianTimePast(Math.min(h, this.tipHeight())) })
+    ) {
       reject('non-BIP68-final', `a relative lock time is not reached by block ${nextHeight}`);
     }
     let valueIn = 0n;
     for (const [i, coin] of spent.entries()) {
       if (coin.coinbase && nextHeight - coin.height! < this.coinbaseMaturity) {
-        reject('bad-txns-premature-spend-of-coinbase', `tried to spend coinbase at depth ${nextHeight - coin.height!} (input ${i}; maturity is ${this.coinbaseMaturity})`);
+        reject(
+          'bad-txns-premature-spend-of-coinbase',
+          `tried to spend coinbase at depth ${nextHeight - coin.height!} (input ${i}; maturity is ${this.coinbaseMaturity})`,
+        );
       }
       valueIn += coin.value;
       if (coin.value > MAX_MONEY || valueIn > MAX_MONEY) reject('bad-txns-inputvalues-outofrange', `inputs total ${valueIn} sat`);
@@ -344,7 +362,14 @@ export class RegtestChain {
       const verdict = verifyInput({ tx, inputIndex: i, prevouts, cache });
       if (!verdict.ok) reject(verdict.reason, verdict.details);
     }
-    this.addToMempool({ txid, decoded, kind: 'regular', fee, feeRate: feeRateMsatPerVbyte({ fee, vsize: decoded.vsize }), blockHeight: null });
+    this.addToMempool({
+      txid,
+      decoded,
+      kind: 'regular',
+      fee,
+      feeRate: feeRateMsatPerVbyte({ fee, vsize: decoded.vsize }),
+      blockHeight: null,
+    });
     return { txid, fee, vsize: decoded.vsize };
   }
 
@@ -393,7 +418,14 @@ export class RegtestChain {
       bits: REGTEST_BITS,
     });
 
-    const coinbaseEntry: TxEntry = { txid: coinbaseTxid, decoded: coinbase, kind: 'coinbase', fee: null, feeRate: null, blockHeight: height };
+    const coinbaseEntry: TxEntry = {
+      txid: coinbaseTxid,
+      decoded: coinbase,
+      kind: 'coinbase',
+      fee: null,
+      feeRate: null,
+      blockHeight: height,
+    };
     this.txs.set(coinbaseTxid, coinbaseEntry);
     for (const [vout, o] of coinbaseTx.outputs.entries()) {
       // OP_RETURN outputs (the witness commitment) are unspendable and never enter the UTXO set.
@@ -449,7 +481,14 @@ export class RegtestChain {
 
   private appendBlock(args: { header: BlockHeader; hash: Uint8Array; txids: string[]; feeRates: bigint[] }): void {
     const height = this.blocks.length;
-    this.blocks.push({ height, hash: args.hash, header: args.header, headerBytes: encodeHeader(args.header), txids: args.txids, feeRates: args.feeRates });
+    this.blocks.push({
+      height,
+      hash: args.hash,
+      header: args.header,
+      headerBytes: encodeHeader(args.header),
+      txids: args.txids,
+      feeRates: args.feeRates,
+    });
     this.heightByHash.set(bytesToHex(args.hash), height);
   }
 }

@@ -12,7 +12,11 @@ const bob = testKey('b0b');
 const carol = testKey('ca201');
 
 const percentiles = (canister: BitcoinCanister) =>
-  Array.from(replyOf(callCanister({ canister, method: 'bitcoin_get_current_fee_percentiles', arg: { network: { regtest: null } }, cycles: 40_000_000n })) as BigUint64Array);
+  Array.from(
+    replyOf(
+      callCanister({ canister, method: 'bitcoin_get_current_fee_percentiles', arg: { network: { regtest: null } }, cycles: 40_000_000n }),
+    ) as BigUint64Array,
+  );
 
 /** 101 values: `first` for the 0th percentile, then each of `values` repeated for its share of 1..100. */
 const expand = (values: bigint[]) => [values[0]!, ...values.flatMap((v) => new Array<bigint>(100 / values.length).fill(v))];
@@ -29,7 +33,12 @@ function mineTenFeeRates(chain: RegtestChain, canister: BitcoinCanister): string
     tx.sign(bob.secret);
     tx.finalize();
     assert.equal(decodeTransaction(tx.extract()).vsize, 99);
-    const sent = callCanister({ canister, method: 'bitcoin_send_transaction', arg: { network: { regtest: null }, transaction: tx.extract() }, cycles: 10_000_000_000n });
+    const sent = callCanister({
+      canister,
+      method: 'bitcoin_send_transaction',
+      arg: { network: { regtest: null }, transaction: tx.extract() },
+      cycles: 10_000_000_000n,
+    });
     assert.equal(sent.kind, 'reply');
     txids.push(tx.id);
   }
@@ -95,6 +104,9 @@ describe('fee percentiles', () => {
     chain.mine({ blocks: 5 }); // the unstable chain is now two empty blocks
     assert.deepEqual(percentiles(canister), expected);
     // A fresh canister over the same chain has nothing cached.
-    assert.deepEqual(percentiles(new BitcoinCanister({ chain, canisterNetwork: 'testnet', stabilityThreshold: 2, emptyFeePercentiles: 'empty' })), []);
+    assert.deepEqual(
+      percentiles(new BitcoinCanister({ chain, canisterNetwork: 'testnet', stabilityThreshold: 2, emptyFeePercentiles: 'empty' })),
+      [],
+    );
   });
 });

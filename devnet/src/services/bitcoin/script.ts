@@ -19,16 +19,7 @@ export const OP_CHECKSIG = 0xac;
 export const OP_CHECKMULTISIG = 0xae;
 
 export type OutputType =
-  | 'p2pkh'
-  | 'p2sh'
-  | 'p2wpkh'
-  | 'p2wsh'
-  | 'p2tr'
-  | 'witness_unknown'
-  | 'nulldata'
-  | 'p2pk'
-  | 'multisig'
-  | 'nonstandard';
+  'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness_unknown' | 'nulldata' | 'p2pk' | 'multisig' | 'nonstandard';
 
 export function p2pkhScript(hash: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(OP_DUP, OP_HASH160, 20), hash, Uint8Array.of(OP_EQUALVERIFY, OP_CHECKSIG));
@@ -55,7 +46,14 @@ export function witnessProgram(script: Uint8Array): { version: number; program: 
 /** Classifies an output script like Bitcoin Core's `Solver` (the types `IsStandard` accepts). */
 export function classifyOutput(script: Uint8Array): OutputType {
   const n = script.length;
-  if (n === 25 && script[0] === OP_DUP && script[1] === OP_HASH160 && script[2] === 20 && script[23] === OP_EQUALVERIFY && script[24] === OP_CHECKSIG) {
+  if (
+    n === 25 &&
+    script[0] === OP_DUP &&
+    script[1] === OP_HASH160 &&
+    script[2] === 20 &&
+    script[23] === OP_EQUALVERIFY &&
+    script[24] === OP_CHECKSIG
+  ) {
     return 'p2pkh';
   }
   if (n === 23 && script[0] === OP_HASH160 && script[1] === 20 && script[22] === OP_EQUAL) return 'p2sh';

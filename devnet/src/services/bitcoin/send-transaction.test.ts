@@ -29,9 +29,14 @@ function setup() {
 }
 
 /** A P2WPKH spend signed with BIP143 by @scure/btc-signer. */
-function signP2wpkh(args: { key: ReturnType<typeof testKey>; inputs: Spend[]; outputs: { address: string; amount: bigint }[] }): btc.Transaction {
+function signP2wpkh(args: {
+  key: ReturnType<typeof testKey>;
+  inputs: Spend[];
+  outputs: { address: string; amount: bigint }[];
+}): btc.Transaction {
   const tx = new btc.Transaction();
-  for (const i of args.inputs) tx.addInput({ txid: i.txid, index: i.vout, witnessUtxo: { script: args.key.p2wpkh.script, amount: i.amount } });
+  for (const i of args.inputs)
+    tx.addInput({ txid: i.txid, index: i.vout, witnessUtxo: { script: args.key.p2wpkh.script, amount: i.amount } });
   for (const o of args.outputs) tx.addOutputAddress(o.address, o.amount, REGTEST_NETWORK);
   tx.sign(args.key.secret);
   tx.finalize();
@@ -39,10 +44,19 @@ function signP2wpkh(args: { key: ReturnType<typeof testKey>; inputs: Spend[]; ou
 }
 
 /** A BIP86 key-path P2TR spend signed with BIP341/BIP340 by @scure/btc-signer. */
-function signP2tr(args: { key: ReturnType<typeof testKey>; inputs: Spend[]; outputs: { address: string; amount: bigint }[] }): btc.Transaction {
+function signP2tr(args: {
+  key: ReturnType<typeof testKey>;
+  inputs: Spend[];
+  outputs: { address: string; amount: bigint }[];
+}): btc.Transaction {
   const tx = new btc.Transaction();
   for (const i of args.inputs) {
-    tx.addInput({ txid: i.txid, index: i.vout, witnessUtxo: { script: args.key.p2tr.script, amount: i.amount }, tapInternalKey: args.key.xOnly });
+    tx.addInput({
+      txid: i.txid,
+      index: i.vout,
+      witnessUtxo: { script: args.key.p2tr.script, amount: i.amount },
+      tapInternalKey: args.key.xOnly,
+    });
   }
   for (const o of args.outputs) tx.addOutputAddress(o.address, o.amount, REGTEST_NETWORK);
   tx.sign(args.key.secret);
@@ -55,11 +69,20 @@ function send(canister: BitcoinCanister, raw: Uint8Array, cycles = 2_000_000_000
 }
 
 function balance(canister: BitcoinCanister, address: string, minConfirmations: number[] = []): bigint {
-  return replyOf(callCanister({ canister, method: 'bitcoin_get_balance', arg: { network: REGTEST, address, min_confirmations: minConfirmations }, cycles: 40_000_000n }));
+  return replyOf(
+    callCanister({
+      canister,
+      method: 'bitcoin_get_balance',
+      arg: { network: REGTEST, address, min_confirmations: minConfirmations },
+      cycles: 40_000_000n,
+    }),
+  );
 }
 
 function utxoValues(canister: BitcoinCanister, address: string): bigint[] {
-  const reply = replyOf(callCanister({ canister, method: 'bitcoin_get_utxos', arg: { network: REGTEST, address, filter: [] }, cycles: 4_000_000_000n }));
+  const reply = replyOf(
+    callCanister({ canister, method: 'bitcoin_get_utxos', arg: { network: REGTEST, address, filter: [] }, cycles: 4_000_000_000n }),
+  );
   return reply.utxos.map((u: any) => u.value);
 }
 
@@ -149,7 +172,12 @@ describe('accepted spends', () => {
     const wrapped = btc.p2sh(btc.p2wpkh(carol.publicKey, REGTEST_NETWORK), REGTEST_NETWORK);
     const nested = fundAndMine(chain, wrapped.address!, 30_000n);
     const tx2 = new btc.Transaction();
-    tx2.addInput({ txid: nested.txid, index: 0, witnessUtxo: { script: wrapped.script, amount: 30_000n }, redeemScript: wrapped.redeemScript! });
+    tx2.addInput({
+      txid: nested.txid,
+      index: 0,
+      witnessUtxo: { script: wrapped.script, amount: 30_000n },
+      redeemScript: wrapped.redeemScript!,
+    });
     tx2.addOutputAddress(alice.p2wpkh.address!, 29_000n, REGTEST_NETWORK);
     tx2.sign(carol.secret);
     tx2.finalize();
@@ -167,12 +195,22 @@ describe('accepted spends', () => {
     const raw = spend.extract();
     assert.deepEqual(
       send(canister, raw),
-      nodeReject({ txid: spend.id, reason: 'bad-txns-premature-spend-of-coinbase', details: 'tried to spend coinbase at depth 1 (input 0; maturity is 100)', raw }),
+      nodeReject({
+        txid: spend.id,
+        reason: 'bad-txns-premature-spend-of-coinbase',
+        details: 'tried to spend coinbase at depth 1 (input 0; maturity is 100)',
+        raw,
+      }),
     );
     chain.mine({ blocks: 98 }); // tip 99: the next block is 100, depth 99
     assert.deepEqual(
       send(canister, raw),
-      nodeReject({ txid: spend.id, reason: 'bad-txns-premature-spend-of-coinbase', details: 'tried to spend coinbase at depth 99 (input 0; maturity is 100)', raw }),
+      nodeReject({
+        txid: spend.id,
+        reason: 'bad-txns-premature-spend-of-coinbase',
+        details: 'tried to spend coinbase at depth 99 (input 0; maturity is 100)',
+        raw,
+      }),
     );
     chain.mine({ blocks: 1 });
     assert.equal(send(canister, raw).kind, 'reply');
@@ -204,7 +242,12 @@ describe('rejected transactions', () => {
     const stolen = mallory.extract();
     assert.deepEqual(
       send(canister, stolen),
-      nodeReject({ txid: mallory.id, reason: 'mandatory-script-verify-flag-failed (Witness program hash mismatch)', details: 'input 0 spends a p2wpkh output', raw: stolen }),
+      nodeReject({
+        txid: mallory.id,
+        reason: 'mandatory-script-verify-flag-failed (Witness program hash mismatch)',
+        details: 'input 0 spends a p2wpkh output',
+        raw: stolen,
+      }),
     );
     assert.deepEqual(chain.mempoolTxids(), []);
   });
@@ -223,7 +266,12 @@ describe('rejected transactions', () => {
     const raw = encodeTransaction(malleated);
     assert.deepEqual(
       send(canister, raw),
-      nodeReject({ txid: txidHex(malleated), reason: 'non-mandatory-script-verify-flag (Non-canonical signature: S value is unnecessarily high)', details: 'input 0 spends a p2wpkh output', raw }),
+      nodeReject({
+        txid: txidHex(malleated),
+        reason: 'non-mandatory-script-verify-flag (Non-canonical signature: S value is unnecessarily high)',
+        details: 'input 0 spends a p2wpkh output',
+        raw,
+      }),
     );
     // The same signature with low S is the valid one.
     assert.equal(send(canister, signed.extract()).kind, 'reply');
@@ -237,7 +285,12 @@ describe('rejected transactions', () => {
     const rawTr = encodeTransaction(corrupted);
     assert.deepEqual(
       send(canister, rawTr),
-      nodeReject({ txid: txidHex(corrupted), reason: 'mandatory-script-verify-flag-failed (Invalid Schnorr signature)', details: 'input 0 spends a p2tr output', raw: rawTr }),
+      nodeReject({
+        txid: txidHex(corrupted),
+        reason: 'mandatory-script-verify-flag-failed (Invalid Schnorr signature)',
+        details: 'input 0 spends a p2tr output',
+        raw: rawTr,
+      }),
     );
   });
 
@@ -288,10 +341,19 @@ describe('rejected transactions', () => {
       }),
     );
     // Signed as if the coin held more than it does: outputs exceed the input.
-    const over = signP2wpkh({ key: alice, inputs: [{ ...coin, amount: 200_000n }], outputs: [{ address: bob.p2wpkh.address!, amount: 150_000n }] });
+    const over = signP2wpkh({
+      key: alice,
+      inputs: [{ ...coin, amount: 200_000n }],
+      outputs: [{ address: bob.p2wpkh.address!, amount: 150_000n }],
+    });
     assert.deepEqual(
       send(canister, over.extract()),
-      nodeReject({ txid: over.id, reason: 'bad-txns-in-belowout', details: 'value in (100000 sat) < value out (150000 sat)', raw: over.extract() }),
+      nodeReject({
+        txid: over.id,
+        reason: 'bad-txns-in-belowout',
+        details: 'value in (100000 sat) < value out (150000 sat)',
+        raw: over.extract(),
+      }),
     );
     const dust = signP2wpkh({
       key: alice,
@@ -303,7 +365,12 @@ describe('rejected transactions', () => {
     });
     assert.deepEqual(
       send(canister, dust.extract()),
-      nodeReject({ txid: dust.id, reason: 'dust', details: 'output 0 of 293 sat is below the dust threshold of 294 sat', raw: dust.extract() }),
+      nodeReject({
+        txid: dust.id,
+        reason: 'dust',
+        details: 'output 0 of 293 sat is below the dust threshold of 294 sat',
+        raw: dust.extract(),
+      }),
     );
     const free = signP2wpkh({ key: alice, inputs: [coin], outputs: [{ address: bob.p2wpkh.address!, amount: 100_000n }] });
     assert.deepEqual(
@@ -332,7 +399,10 @@ describe('rejected transactions', () => {
     const coin = fundAndMine(chain, alice.p2wpkh.address!, 100_000n);
     const tx = signP2wpkh({ key: alice, inputs: [coin], outputs: [{ address: bob.p2wpkh.address!, amount: 99_000n }] });
     const raw = concatBytes(tx.extract(), Uint8Array.of(0xde, 0xad));
-    assert.deepEqual(send(canister, raw), nodeReject({ txid: tx.id, reason: 'TX decode failed', details: '2 bytes follow the transaction', raw }));
+    assert.deepEqual(
+      send(canister, raw),
+      nodeReject({ txid: tx.id, reason: 'TX decode failed', details: '2 bytes follow the transaction', raw }),
+    );
   });
 
   test('too few cycles: a trap naming the amount, nothing charged, nothing sent', () => {
@@ -355,7 +425,11 @@ describe('rejected transactions', () => {
     const { chain } = setup();
     assert.throws(() => chain.sendRawTransaction(hexToBytes('0100')), { name: 'MalformedTransactionError' });
     const coin = fundAndMine(chain, alice.p2wpkh.address!, 100_000n);
-    const tx = signP2wpkh({ key: alice, inputs: [{ ...coin, amount: 100_002n }], outputs: [{ address: bob.p2wpkh.address!, amount: 100_001n }] });
+    const tx = signP2wpkh({
+      key: alice,
+      inputs: [{ ...coin, amount: 100_002n }],
+      outputs: [{ address: bob.p2wpkh.address!, amount: 100_001n }],
+    });
     assert.throws(
       () => chain.sendRawTransaction(tx.extract()),
       (e: unknown) => e instanceof TransactionRejectedError && e.reason === 'bad-txns-in-belowout' && e.txid === tx.id,

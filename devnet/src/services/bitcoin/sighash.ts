@@ -34,7 +34,9 @@ export function legacySighash(args: { tx: Transaction; inputIndex: number; scrip
   let outputs: TxOutput[] = tx.outputs;
   if (base === SIGHASH_NONE) outputs = [];
   else if (base === SIGHASH_SINGLE) {
-    outputs = tx.outputs.slice(0, inputIndex + 1).map((o, i) => (i < inputIndex ? { value: 0xffffffffffffffffn, script: new Uint8Array(0) } : o));
+    outputs = tx.outputs
+      .slice(0, inputIndex + 1)
+      .map((o, i) => (i < inputIndex ? { value: 0xffffffffffffffffn, script: new Uint8Array(0) } : o));
   }
   const copy: Transaction = { version: tx.version, inputs, outputs, lockTime: tx.lockTime };
   return sha256d(concatBytes(encodeTransaction(copy, { witness: false }), new ByteWriter().u32(hashType).finish()));
@@ -159,7 +161,9 @@ export function bip341KeyPathSighash(args: {
   if (outputType === SIGHASH_SINGLE && inputIndex >= tx.outputs.length) return null;
   const w = new ByteWriter().u8(0x00); // epoch
   // SigMsg: hash_type, nVersion, nLockTime.
-  w.u8(hashType).u32(tx.version >>> 0).u32(tx.lockTime);
+  w.u8(hashType)
+    .u32(tx.version >>> 0)
+    .u32(tx.lockTime);
   if (!anyoneCanPay) {
     const spent = cache.bip341Spent(prevouts);
     w.bytes(cache.bip341('prevouts')).bytes(spent.amounts).bytes(spent.scripts).bytes(cache.bip341('sequences'));

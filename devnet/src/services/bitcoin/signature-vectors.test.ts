@@ -79,7 +79,11 @@ describe('BIP341 keyPathSpending', () => {
     const signature = hexToBytes(spending.expected.witness[0]);
     tx.inputs[index]!.witness = [signature];
     assert.deepEqual(verifyInput({ tx, inputIndex: index, prevouts }), { ok: true });
-    const fail = (reason: string) => ({ ok: false, reason: `mandatory-script-verify-flag-failed (${reason})`, details: `input ${index} spends a p2tr output` });
+    const fail = (reason: string) => ({
+      ok: false,
+      reason: `mandatory-script-verify-flag-failed (${reason})`,
+      details: `input ${index} spends a p2tr output`,
+    });
     // BIP341 commits to every spent amount, not only this input's.
     const otherAmount = prevouts.map((p, i) => (i === 0 ? { ...p, value: p.value + 1n } : p));
     assert.deepEqual(verifyInput({ tx, inputIndex: index, prevouts: otherAmount }), fail('Invalid Schnorr signature'));

@@ -27,8 +27,7 @@ export function testKey(secretHex: string) {
 }
 
 export type CallOutcome =
-  | { kind: 'reply'; value: any; cyclesCharged: bigint }
-  | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
+  { kind: 'reply'; value: any; cyclesCharged: bigint } | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
 
 /**
  * Calls `method` with `arg` encoded by the method's Candid type and decodes the reply.

@@ -34,9 +34,7 @@ export const ScriptError = {
   SCHNORR_SIG: 'Invalid Schnorr signature',
 } as const;
 
-export type InputVerdict =
-  | { ok: true }
-  | { ok: false; reason: string; details: string };
+export type InputVerdict = { ok: true } | { ok: false; reason: string; details: string };
 
 type Mode = 'policy' | 'consensus';
 
@@ -53,7 +51,15 @@ export function verifyInput(args: { tx: Transaction; inputIndex: number; prevout
   const run = (mode: Mode): string | null => {
     switch (type) {
       case 'p2wpkh':
-        return checkP2wpkh({ tx, inputIndex, program: spent.script.subarray(2), amount: spent.value, mode, scriptSig: tx.inputs[inputIndex]!.scriptSig, cache });
+        return checkP2wpkh({
+          tx,
+          inputIndex,
+          program: spent.script.subarray(2),
+          amount: spent.value,
+          mode,
+          scriptSig: tx.inputs[inputIndex]!.scriptSig,
+          cache,
+        });
       case 'p2tr':
         return checkP2trKeyPath({ tx, inputIndex, prevouts, outputKey: spent.script.subarray(2), cache });
       case 'p2pkh':
@@ -90,7 +96,15 @@ class UnsupportedSpend extends Error {
   override name = 'UnsupportedSpend';
 }
 
-function checkP2wpkh(args: { tx: Transaction; inputIndex: number; program: Uint8Array; amount: bigint; mode: Mode; scriptSig: Uint8Array; cache: SighashCache }): string | null {
+function checkP2wpkh(args: {
+  tx: Transaction;
+  inputIndex: number;
+  program: Uint8Array;
+  amount: bigint;
+  mode: Mode;
+  scriptSig: Uint8Array;
+  cache: SighashCache;
+}): string | null {
   const { tx, inputIndex, program, amount, mode } = args;
   // BIP141: a native witness program needs an empty scriptSig (P2SH-wrapped ones pass the redeem script).
   if (args.scriptSig.length > 0) return ScriptError.WITNESS_MALLEATED;
@@ -112,7 +126,14 @@ function checkP2wpkh(args: { tx: Transaction; inputIndex: number; program: Uint8
   return result ? null : ScriptError.EVAL_FALSE;
 }
 
-function checkP2shP2wpkh(args: { tx: Transaction; inputIndex: number; scriptPubKey: Uint8Array; amount: bigint; mode: Mode; cache: SighashCache }): string | null {
+function checkP2shP2wpkh(args: {
+  tx: Transaction;
+  inputIndex: number;
+  scriptPubKey: Uint8Array;
+  amount: bigint;
+  mode: Mode;
+  cache: SighashCache;
+}): string | null {
   const input = args.tx.inputs[args.inputIndex]!;
   const pushes = parsePushes(input.scriptSig);
   const redeem = pushes && pushes.length > 0 ? pushes[pushes.length - 1]! : null;
@@ -150,7 +171,13 @@ function checkP2pkh(args: { tx: Transaction; inputIndex: number; scriptPubKey: U
  * and `CheckPubKeyEncoding` (DER is consensus since BIP66; low S, defined hash type, key format
  * and NULLFAIL are policy), then the verification. Returns an error text or the CHECKSIG result.
  */
-function checkEcdsa(args: { sig: Uint8Array; pubkey: Uint8Array; mode: Mode; witnessV0: boolean; sighash: (hashType: number) => Uint8Array }): string | boolean {
+function checkEcdsa(args: {
+  sig: Uint8Array;
+  pubkey: Uint8Array;
+  mode: Mode;
+  witnessV0: boolean;
+  sighash: (hashType: number) => Uint8Array;
+}): string | boolean {
   const { sig, pubkey, mode } = args;
   let parsed: { r: Uint8Array; s: Uint8Array } | null = null;
   if (sig.length > 0) {
@@ -221,7 +248,13 @@ function isDefinedHashType(hashType: number): boolean {
   return base >= 1 && base <= SIGHASH_SINGLE;
 }
 
-function checkP2trKeyPath(args: { tx: Transaction; inputIndex: number; prevouts: TxOutput[]; outputKey: Uint8Array; cache: SighashCache }): string | null {
+function checkP2trKeyPath(args: {
+  tx: Transaction;
+  inputIndex: number;
+  prevouts: TxOutput[];
+  outputKey: Uint8Array;
+  cache: SighashCache;
+}): string | null {
   const { tx, inputIndex, prevouts } = args;
   const input = tx.inputs[inputIndex]!;
   if (input.scriptSig.length > 0) return ScriptError.WITNESS_MALLEATED;

@@ -58,7 +58,12 @@ export function taprootTweakSecret(args: { secret: bigint; merkleRoot: Uint8Arra
  * @example
  * const sig = signBip340({ secret: 1n, publicKey: secp256k1.Point.BASE.toBytes(true), message: new Uint8Array(32), merkleRoot: new Uint8Array() });
  */
-export function signBip340(args: { secret: bigint; publicKey: Uint8Array; message: Uint8Array; merkleRoot?: Uint8Array | undefined }): Uint8Array {
+export function signBip340(args: {
+  secret: bigint;
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  merkleRoot?: Uint8Array | undefined;
+}): Uint8Array {
   const { merkleRoot } = args;
   if (merkleRoot !== undefined && merkleRoot.length !== 0 && merkleRoot.length !== 32) {
     throw new ThresholdArgumentError(`"merkleRoot" expected 0 or 32 bytes, got ${merkleRoot.length}`);

@@ -22,13 +22,27 @@ const SchnorrAux = IDL.Variant({ bip341: IDL.Record({ merkle_root_hash: Blob }) 
 
 export const EcdsaPublicKeyArgs = IDL.Record({ canister_id: IDL.Opt(IDL.Principal), derivation_path: IDL.Vec(Blob), key_id: EcdsaKeyId });
 export const SignWithEcdsaArgs = IDL.Record({ message_hash: Blob, derivation_path: IDL.Vec(Blob), key_id: EcdsaKeyId });
-export const SchnorrPublicKeyArgs = IDL.Record({ canister_id: IDL.Opt(IDL.Principal), derivation_path: IDL.Vec(Blob), key_id: SchnorrKeyId });
-export const SignWithSchnorrArgs = IDL.Record({ message: Blob, derivation_path: IDL.Vec(Blob), key_id: SchnorrKeyId, aux: IDL.Opt(SchnorrAux) });
+export const SchnorrPublicKeyArgs = IDL.Record({
+  canister_id: IDL.Opt(IDL.Principal),
+  derivation_path: IDL.Vec(Blob),
+  key_id: SchnorrKeyId,
+});
+export const SignWithSchnorrArgs = IDL.Record({
+  message: Blob,
+  derivation_path: IDL.Vec(Blob),
+  key_id: SchnorrKeyId,
+  aux: IDL.Opt(SchnorrAux),
+});
 export const PublicKeyResult = IDL.Record({ public_key: Blob, chain_code: Blob });
 export const SignatureResult = IDL.Record({ signature: Blob });
 
 export type ThresholdMethod = 'ecdsa_public_key' | 'sign_with_ecdsa' | 'schnorr_public_key' | 'sign_with_schnorr';
-export const THRESHOLD_METHODS: readonly ThresholdMethod[] = ['ecdsa_public_key', 'sign_with_ecdsa', 'schnorr_public_key', 'sign_with_schnorr'];
+export const THRESHOLD_METHODS: readonly ThresholdMethod[] = [
+  'ecdsa_public_key',
+  'sign_with_ecdsa',
+  'schnorr_public_key',
+  'sign_with_schnorr',
+];
 
 export function isThresholdMethod(method: string): method is ThresholdMethod {
   return (THRESHOLD_METHODS as readonly string[]).includes(method);
@@ -36,9 +50,22 @@ export function isThresholdMethod(method: string): method is ThresholdMethod {
 
 /** A decoded request, the key type resolved from the method and the key id's curve or algorithm. */
 export type ThresholdRequest =
-  | { method: 'ecdsa_public_key' | 'schnorr_public_key'; keyType: KeyType; keyName: string; canisterId: Uint8Array | null; derivationPath: Uint8Array[] }
+  | {
+      method: 'ecdsa_public_key' | 'schnorr_public_key';
+      keyType: KeyType;
+      keyName: string;
+      canisterId: Uint8Array | null;
+      derivationPath: Uint8Array[];
+    }
   | { method: 'sign_with_ecdsa'; keyType: KeyType; keyName: string; derivationPath: Uint8Array[]; messageHash: Uint8Array }
-  | { method: 'sign_with_schnorr'; keyType: KeyType; keyName: string; derivationPath: Uint8Array[]; message: Uint8Array; merkleRoot: Uint8Array | undefined };
+  | {
+      method: 'sign_with_schnorr';
+      keyType: KeyType;
+      keyName: string;
+      derivationPath: Uint8Array[];
+      message: Uint8Array;
+      merkleRoot: Uint8Array | undefined;
+    };
 
 export type DecodeResult = { ok: true; request: ThresholdRequest } | { ok: false; description: string };
 
@@ -54,10 +81,15 @@ function schnorrKeyType(algorithm: Record<string, null> | undefined): KeyType {
 
 /** The candid crate reports a bounded vector overflowing as a deserialisation error. */
 function pathTooLong(path: Uint8Array[]): string | null {
-  return path.length > MAX_DERIVATION_PATH_LENGTH ? `Deserialize error: The number of elements exceeds maximum allowed ${MAX_DERIVATION_PATH_LENGTH}` : null;
+  return path.length > MAX_DERIVATION_PATH_LENGTH
+    ? `Deserialize error: The number of elements exceeds maximum allowed ${MAX_DERIVATION_PATH_LENGTH}`
+    : null;
 }
 
-function decodeOne(type: IDL.RecordClass, arg: Uint8Array): { ok: true; value: Record<string, unknown> } | { ok: false; description: string } {
+function decodeOne(
+  type: IDL.RecordClass,
+  arg: Uint8Array,
+): { ok: true; value: Record<string, unknown> } | { ok: false; description: string } {
   try {
     const [value] = IDL.decode([type], arg);
     return { ok: true, value: value as Record<string, unknown> };
@@ -72,7 +104,12 @@ function decodeOne(type: IDL.RecordClass, arg: Uint8Array): { ok: true; value: R
  * "Error decoding candid: " in the replica's reject.
  */
 export function decodeThresholdArgs(args: { method: ThresholdMethod; arg: Uint8Array }): DecodeResult {
-  const type = { ecdsa_public_key: EcdsaPublicKeyArgs, sign_with_ecdsa: SignWithEcdsaArgs, schnorr_public_key: SchnorrPublicKeyArgs, sign_with_schnorr: SignWithSchnorrArgs }[args.method];
+  const type = {
+    ecdsa_public_key: EcdsaPublicKeyArgs,
+    sign_with_ecdsa: SignWithEcdsaArgs,
+    schnorr_public_key: SchnorrPublicKeyArgs,
+    sign_with_schnorr: SignWithSchnorrArgs,
+  }[args.method];
   const decoded = decodeOne(type, args.arg);
   if (!decoded.ok) return decoded;
   const v = decoded.value;
@@ -103,7 +140,10 @@ export function decodeThresholdArgs(args: { method: ThresholdMethod; arg: Uint8A
         // serde's wording for a `[u8; 32]` fed a sequence of another length.
         return { ok: false, description: `Deserialize error: invalid length ${messageHash.length}, expected an array of length 32` };
       }
-      return { ok: true, request: { method: 'sign_with_ecdsa', keyType: 'ecdsa_secp256k1', keyName: keyId.name, derivationPath, messageHash } };
+      return {
+        ok: true,
+        request: { method: 'sign_with_ecdsa', keyType: 'ecdsa_secp256k1', keyName: keyId.name, derivationPath, messageHash },
+      };
     }
     case 'sign_with_schnorr': {
       const aux = v['aux'] as [] | [{ bip341: { merkle_root_hash: Uint8Array } }];

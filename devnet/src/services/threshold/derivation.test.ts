@@ -17,14 +17,13 @@ const SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
 const keys = new ThresholdKeys({ seed: SEED });
 const CANISTER = Principal.fromText('h5jwf-5iaaa-aaaan-qmvoa-cai').toUint8Array();
 const OTHER_CANISTER = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai').toUint8Array();
-const PATHS: Uint8Array[][] = [
-  [],
-  [Uint8Array.of(0, 0, 0, 7)],
-  [new Uint8Array(), hexToBytes('5468726573686f6c64'), new Uint8Array()],
-];
+const PATHS: Uint8Array[][] = [[], [Uint8Array.of(0, 0, 0, 7)], [new Uint8Array(), hexToBytes('5468726573686f6c64'), new Uint8Array()]];
 
 /** What @dfinity/ic-pub-key derives from the devnet's master public key for [canister, ...path]. */
-function icPubKeyDerive(args: { keyType: KeyType; keyName: string; canisterId: Uint8Array; derivationPath: Uint8Array[] }): { publicKey: string; chainCode: string } {
+function icPubKeyDerive(args: { keyType: KeyType; keyName: string; canisterId: Uint8Array; derivationPath: Uint8Array[] }): {
+  publicKey: string;
+  chainCode: string;
+} {
   const master = keys.masterPublicKey({ keyType: args.keyType, keyName: args.keyName });
   const path = [args.canisterId, ...args.derivationPath];
   if (args.keyType === 'schnorr_ed25519') {
@@ -89,7 +88,10 @@ describe('master keys', () => {
   });
 
   test('a seed that is not 32 bytes is refused', () => {
-    assert.throws(() => new ThresholdKeys({ seed: new Uint8Array(31) }), { name: 'ThresholdArgumentError', shortMessage: '"seed" expected 32 bytes, got 31 bytes' });
+    assert.throws(() => new ThresholdKeys({ seed: new Uint8Array(31) }), {
+      name: 'ThresholdArgumentError',
+      shortMessage: '"seed" expected 32 bytes, got 31 bytes',
+    });
   });
 });
 
@@ -106,7 +108,13 @@ describe('derivation equals @dfinity/ic-pub-key', () => {
           assert.equal(direct.publicKey.length, keyType === 'schnorr_ed25519' ? 32 : 33);
 
           // canister_id = null means the caller.
-          const own = keys.handle({ method, arg: publicKeyArg({ keyType, keyName, canisterId: null, derivationPath }), caller: CANISTER, callerIsCanister: true, cyclesAttached: 0n });
+          const own = keys.handle({
+            method,
+            arg: publicKeyArg({ keyType, keyName, canisterId: null, derivationPath }),
+            caller: CANISTER,
+            callerIsCanister: true,
+            cyclesAttached: 0n,
+          });
           assert.equal(own.kind, 'reply');
           if (own.kind !== 'reply') return;
           assert.equal(own.cyclesCharged, 0n);
@@ -115,7 +123,13 @@ describe('derivation equals @dfinity/ic-pub-key', () => {
           assert.equal(bytesToHex(ownKey.chainCode), expected.chainCode);
 
           // An explicit canister_id is derived for, whoever asks.
-          const other = keys.handle({ method, arg: publicKeyArg({ keyType, keyName, canisterId: CANISTER, derivationPath }), caller: OTHER_CANISTER, callerIsCanister: true, cyclesAttached: 0n });
+          const other = keys.handle({
+            method,
+            arg: publicKeyArg({ keyType, keyName, canisterId: CANISTER, derivationPath }),
+            caller: OTHER_CANISTER,
+            callerIsCanister: true,
+            cyclesAttached: 0n,
+          });
           assert.equal(other.kind, 'reply');
           if (other.kind !== 'reply') return;
           assert.equal(bytesToHex(decodePublicKeyReply(other.reply).publicKey), expected.publicKey);
@@ -130,12 +144,42 @@ describe('derivation from mainnet master keys (vectors of dfinity/ic-pub-key src
   const HELLO_PATH = [hexToBytes('48656c6c6f'), hexToBytes('5468726573686f6c64'), hexToBytes('5369676e617475726573')];
   const ABC_PATH = [hexToBytes('abcdef'), hexToBytes('012345')];
   const CASES = [
-    { keyType: 'ecdsa_secp256k1', keyName: 'test_key_1', path: HELLO_PATH, expected: '0315ae8bb8c6e9f78eec2167f5ac773067f37a39da1a1efbc585f9e90658d1c620' },
-    { keyType: 'ecdsa_secp256k1', keyName: 'key_1', path: ABC_PATH, expected: '02735ca28b5c3e380016d7f28bf4703b540a8bbe8e24beffdc021455ca2ab93fe3' },
-    { keyType: 'schnorr_bip340secp256k1', keyName: 'test_key_1', path: HELLO_PATH, expected: '0237ca6a41c1db8ab40410445250a5d46fbec7f3e449c8f40f86d8622a4106cebd' },
-    { keyType: 'schnorr_bip340secp256k1', keyName: 'key_1', path: ABC_PATH, expected: '03e5e92c2399985f82521b110ac3dbf697a6b9522002c0d31d0b7cd5352c343457' },
-    { keyType: 'schnorr_ed25519', keyName: 'test_key_1', path: HELLO_PATH, expected: 'd9a2ce6a3cd33fe16dce37e045609e51ff516e93bb51013823d6d7a915e3cfb9' },
-    { keyType: 'schnorr_ed25519', keyName: 'key_1', path: ABC_PATH, expected: '43f0008b26564b6da51f585ad47669dfeb1db6d94d7dd216bd304fc1f5f5e997' },
+    {
+      keyType: 'ecdsa_secp256k1',
+      keyName: 'test_key_1',
+      path: HELLO_PATH,
+      expected: '0315ae8bb8c6e9f78eec2167f5ac773067f37a39da1a1efbc585f9e90658d1c620',
+    },
+    {
+      keyType: 'ecdsa_secp256k1',
+      keyName: 'key_1',
+      path: ABC_PATH,
+      expected: '02735ca28b5c3e380016d7f28bf4703b540a8bbe8e24beffdc021455ca2ab93fe3',
+    },
+    {
+      keyType: 'schnorr_bip340secp256k1',
+      keyName: 'test_key_1',
+      path: HELLO_PATH,
+      expected: '0237ca6a41c1db8ab40410445250a5d46fbec7f3e449c8f40f86d8622a4106cebd',
+    },
+    {
+      keyType: 'schnorr_bip340secp256k1',
+      keyName: 'key_1',
+      path: ABC_PATH,
+      expected: '03e5e92c2399985f82521b110ac3dbf697a6b9522002c0d31d0b7cd5352c343457',
+    },
+    {
+      keyType: 'schnorr_ed25519',
+      keyName: 'test_key_1',
+      path: HELLO_PATH,
+      expected: 'd9a2ce6a3cd33fe16dce37e045609e51ff516e93bb51013823d6d7a915e3cfb9',
+    },
+    {
+      keyType: 'schnorr_ed25519',
+      keyName: 'key_1',
+      path: ABC_PATH,
+      expected: '43f0008b26564b6da51f585ad47669dfeb1db6d94d7dd216bd304fc1f5f5e997',
+    },
   ] as const;
 
   for (const c of CASES) {
@@ -167,7 +211,13 @@ describe('direct API argument checks', () => {
       shortMessage: '"keyType" expected one of ecdsa_secp256k1, schnorr_bip340secp256k1, schnorr_ed25519, got "ecdsa_p256"',
     });
     assert.throws(
-      () => keys.publicKey({ keyType: 'schnorr_ed25519', keyName: 'key_1', canisterId: CANISTER, derivationPath: Array.from({ length: 256 }, () => new Uint8Array()) }),
+      () =>
+        keys.publicKey({
+          keyType: 'schnorr_ed25519',
+          keyName: 'key_1',
+          canisterId: CANISTER,
+          derivationPath: Array.from({ length: 256 }, () => new Uint8Array()),
+        }),
       (e: unknown) => e instanceof ThresholdArgumentError && e.shortMessage === '"derivationPath" expected at most 255 components, got 256',
     );
   });

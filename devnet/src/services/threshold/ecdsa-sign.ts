@@ -30,7 +30,11 @@ export function signEcdsa(args: { secret: bigint; publicKey: Uint8Array; message
   }
   const signature = secp256k1.sign(args.messageHash, numberToBytesBE(args.secret, 32), { prehash: false, lowS: true, extraEntropy: true });
   const s = bytesToNumberBE(signature.subarray(32, 64));
-  if (signature.length !== 64 || s > N >> 1n || !secp256k1.verify(signature, args.messageHash, args.publicKey, { prehash: false, lowS: true })) {
+  if (
+    signature.length !== 64 ||
+    s > N >> 1n ||
+    !secp256k1.verify(signature, args.messageHash, args.publicKey, { prehash: false, lowS: true })
+  ) {
     throw new ThresholdInvariantError('sign_with_ecdsa: invalid signature produced');
   }
   return signature;

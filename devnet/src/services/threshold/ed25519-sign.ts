@@ -35,7 +35,10 @@ export function signEd25519(args: { secret: bigint; publicKey: Uint8Array; messa
   const k = bytesToNumberLE(sha512(concatBytes(rEncoded, args.publicKey, args.message))) % L;
   const s = (r + k * args.secret) % L;
   const signature = concatBytes(rEncoded, numberToBytesLE(s, 32));
-  if (!ed25519.verify(signature, args.message, args.publicKey) || !ed25519.verify(signature, args.message, args.publicKey, { zip215: false })) {
+  if (
+    !ed25519.verify(signature, args.message, args.publicKey) ||
+    !ed25519.verify(signature, args.message, args.publicKey, { zip215: false })
+  ) {
     throw new ThresholdInvariantError('sign_with_schnorr (ed25519): invalid signature produced');
   }
   return signature;

@@ -60,16 +60,20 @@ function assertKeyType(keyType: string): asserts keyType is KeyType {
 }
 
 function assertKeyName(keyName: string): asserts keyName is KeyName {
-  if (!isKeyName(keyName)) throw new ThresholdArgumentError(`"keyName" expected one of ${KEY_NAMES.join(', ')}, got ${JSON.stringify(keyName)}`);
+  if (!isKeyName(keyName))
+    throw new ThresholdArgumentError(`"keyName" expected one of ${KEY_NAMES.join(', ')}, got ${JSON.stringify(keyName)}`);
 }
 
 function assertPath(args: { canisterId: Uint8Array; derivationPath: readonly Uint8Array[] }): void {
-  if (!(args.canisterId instanceof Uint8Array)) throw new ThresholdArgumentError(`"canisterId" expected Uint8Array, got ${typeof args.canisterId}`);
+  if (!(args.canisterId instanceof Uint8Array))
+    throw new ThresholdArgumentError(`"canisterId" expected Uint8Array, got ${typeof args.canisterId}`);
   if (!Array.isArray(args.derivationPath) || args.derivationPath.some((c) => !(c instanceof Uint8Array))) {
     throw new ThresholdArgumentError('"derivationPath" expected an array of Uint8Array');
   }
   if (args.derivationPath.length > MAX_DERIVATION_PATH_LENGTH) {
-    throw new ThresholdArgumentError(`"derivationPath" expected at most ${MAX_DERIVATION_PATH_LENGTH} components, got ${args.derivationPath.length}`);
+    throw new ThresholdArgumentError(
+      `"derivationPath" expected at most ${MAX_DERIVATION_PATH_LENGTH} components, got ${args.derivationPath.length}`,
+    );
   }
 }
 
@@ -108,7 +112,10 @@ export class ThresholdKeys {
     assertKeyType(args.keyType);
     assertKeyName(args.keyName);
     const secret = this.#masterSecret(args.keyType, args.keyName);
-    const publicKey = curveOf(args.keyType) === 'ed25519' ? ed25519.Point.BASE.multiply(secret).toBytes() : secp256k1.Point.BASE.multiply(secret).toBytes(true);
+    const publicKey =
+      curveOf(args.keyType) === 'ed25519'
+        ? ed25519.Point.BASE.multiply(secret).toBytes()
+        : secp256k1.Point.BASE.multiply(secret).toBytes(true);
     return { publicKey, chainCode: MASTER_CHAIN_CODE.slice() };
   }
 
@@ -134,7 +141,8 @@ export class ThresholdKeys {
     message: Uint8Array;
     bip341MerkleRoot?: Uint8Array | undefined;
   }): Uint8Array {
-    if (!(args.message instanceof Uint8Array)) throw new ThresholdArgumentError(`"message" expected Uint8Array, got ${typeof args.message}`);
+    if (!(args.message instanceof Uint8Array))
+      throw new ThresholdArgumentError(`"message" expected Uint8Array, got ${typeof args.message}`);
     if (args.bip341MerkleRoot !== undefined && args.keyType !== 'schnorr_bip340secp256k1') {
       throw new ThresholdArgumentError(`"bip341MerkleRoot" is only for schnorr_bip340secp256k1, got key type ${args.keyType}`);
     }
@@ -143,7 +151,12 @@ export class ThresholdKeys {
       case 'ecdsa_secp256k1':
         return signEcdsa({ secret: derived.secret, publicKey: derived.publicKey, messageHash: args.message });
       case 'schnorr_bip340secp256k1':
-        return signBip340({ secret: derived.secret, publicKey: derived.publicKey, message: args.message, merkleRoot: args.bip341MerkleRoot });
+        return signBip340({
+          secret: derived.secret,
+          publicKey: derived.publicKey,
+          message: args.message,
+          merkleRoot: args.bip341MerkleRoot,
+        });
       case 'schnorr_ed25519':
         return signEd25519({ secret: derived.secret, publicKey: derived.publicKey, message: args.message });
     }
@@ -155,7 +168,13 @@ export class ThresholdKeys {
   }
 
   /** The management canister's `ecdsa_public_key`, `sign_with_ecdsa`, `schnorr_public_key` and `sign_with_schnorr` (handle.ts). */
-  handle(args: { method: string; arg: Uint8Array; caller: Uint8Array /* principal bytes */; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult {
+  handle(args: {
+    method: string;
+    arg: Uint8Array;
+    caller: Uint8Array /* principal bytes */;
+    callerIsCanister: boolean;
+    cyclesAttached: bigint;
+  }): ServiceResult {
     return handleThresholdCall({ keys: this, ...args });
   }
 

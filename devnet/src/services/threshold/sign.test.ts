@@ -43,7 +43,13 @@ describe('signatures verify with @noble/curves against the derived key', () => {
         assert.ok(verifies({ keyType, signature: direct, message: HASH, publicKey }));
 
         const fee = keys.signatureFee(keyName)!;
-        const r = keys.handle({ method: methodsOf(keyType).sign, arg: signArg({ keyType, keyName, derivationPath: PATH_1, message: HASH }), caller: CANISTER_A, callerIsCanister: true, cyclesAttached: fee });
+        const r = keys.handle({
+          method: methodsOf(keyType).sign,
+          arg: signArg({ keyType, keyName, derivationPath: PATH_1, message: HASH }),
+          caller: CANISTER_A,
+          callerIsCanister: true,
+          cyclesAttached: fee,
+        });
         assert.equal(r.kind, 'reply');
         if (r.kind !== 'reply') return;
         const viaHandle = decodeSignatureReply(r.reply);
@@ -58,7 +64,7 @@ describe('signatures verify with @noble/curves against the derived key', () => {
     }
   }
 
-  test('ECDSA signatures are r || s with a low s, and randomised like the IC\'s', () => {
+  test("ECDSA signatures are r || s with a low s, and randomised like the IC's", () => {
     const a = keys.sign({ keyType: 'ecdsa_secp256k1', keyName: 'key_1', canisterId: CANISTER_A, derivationPath: [], message: HASH });
     const b = keys.sign({ keyType: 'ecdsa_secp256k1', keyName: 'key_1', canisterId: CANISTER_A, derivationPath: [], message: HASH });
     assert.notEqual(bytesToHex(a), bytesToHex(b));
@@ -73,7 +79,12 @@ describe('signatures verify with @noble/curves against the derived key', () => {
 
   test('Ed25519 signatures are randomised and pass strict RFC 8032 verification', () => {
     const message = utf8ToBytes('any length message for ed25519');
-    const { publicKey } = keys.publicKey({ keyType: 'schnorr_ed25519', keyName: 'test_key_1', canisterId: CANISTER_A, derivationPath: PATH_2 });
+    const { publicKey } = keys.publicKey({
+      keyType: 'schnorr_ed25519',
+      keyName: 'test_key_1',
+      canisterId: CANISTER_A,
+      derivationPath: PATH_2,
+    });
     const a = keys.sign({ keyType: 'schnorr_ed25519', keyName: 'test_key_1', canisterId: CANISTER_A, derivationPath: PATH_2, message });
     const b = keys.sign({ keyType: 'schnorr_ed25519', keyName: 'test_key_1', canisterId: CANISTER_A, derivationPath: PATH_2, message });
     assert.notEqual(bytesToHex(a), bytesToHex(b));
@@ -82,9 +93,20 @@ describe('signatures verify with @noble/curves against the derived key', () => {
   });
 
   test('BIP340 signs messages of any length (empty, 32 bytes, 100 bytes)', () => {
-    const { publicKey } = keys.publicKey({ keyType: 'schnorr_bip340secp256k1', keyName: 'dfx_test_key', canisterId: CANISTER_B, derivationPath: PATH_2 });
+    const { publicKey } = keys.publicKey({
+      keyType: 'schnorr_bip340secp256k1',
+      keyName: 'dfx_test_key',
+      canisterId: CANISTER_B,
+      derivationPath: PATH_2,
+    });
     for (const message of [new Uint8Array(), HASH, new Uint8Array(100).fill(0xab)]) {
-      const sig = keys.sign({ keyType: 'schnorr_bip340secp256k1', keyName: 'dfx_test_key', canisterId: CANISTER_B, derivationPath: PATH_2, message });
+      const sig = keys.sign({
+        keyType: 'schnorr_bip340secp256k1',
+        keyName: 'dfx_test_key',
+        canisterId: CANISTER_B,
+        derivationPath: PATH_2,
+        message,
+      });
       assert.ok(schnorr.verify(sig, message, publicKey.slice(1)));
     }
   });
@@ -115,14 +137,26 @@ describe('BIP341: a signature with aux.bip341 verifies against the tweaked outpu
   for (const merkleRoot of [new Uint8Array(), MERKLE_ROOT]) {
     for (const keyName of ThresholdKeys.KEY_NAMES) {
       test(`${merkleRoot.length === 0 ? 'empty merkle root (BIP86 key-path tweak)' : '32-byte merkle root'}, ${keyName}`, () => {
-        const { publicKey } = keys.publicKey({ keyType: 'schnorr_bip340secp256k1', keyName, canisterId: CANISTER_A, derivationPath: PATH_1 });
+        const { publicKey } = keys.publicKey({
+          keyType: 'schnorr_bip340secp256k1',
+          keyName,
+          canisterId: CANISTER_A,
+          derivationPath: PATH_1,
+        });
         const internalKey = publicKey.slice(1);
         // The output key, by @scure/btc-signer's BIP341 implementation.
         const [outputKey] = btcUtils.taprootTweakPubkey(internalKey, merkleRoot);
         const ours = taprootTweakPublicKey({ internalKey: secp256k1.Point.fromBytes(publicKey), merkleRoot }).outputKey;
         assert.equal(bytesToHex(xOnly(ours)), bytesToHex(outputKey));
 
-        const direct = keys.sign({ keyType: 'schnorr_bip340secp256k1', keyName, canisterId: CANISTER_A, derivationPath: PATH_1, message: HASH, bip341MerkleRoot: merkleRoot });
+        const direct = keys.sign({
+          keyType: 'schnorr_bip340secp256k1',
+          keyName,
+          canisterId: CANISTER_A,
+          derivationPath: PATH_1,
+          message: HASH,
+          bip341MerkleRoot: merkleRoot,
+        });
         assert.ok(schnorr.verify(direct, HASH, outputKey));
         assert.equal(schnorr.verify(direct, HASH, internalKey), false);
 
@@ -143,22 +177,45 @@ describe('BIP341: a signature with aux.bip341 verifies against the tweaked outpu
   }
 
   test('the empty-root tweak is the BIP86 tweak tagged_hash("TapTweak", x(P)), not the 32-zero-byte root', () => {
-    const { publicKey } = keys.publicKey({ keyType: 'schnorr_bip340secp256k1', keyName: 'key_1', canisterId: CANISTER_B, derivationPath: [] });
+    const { publicKey } = keys.publicKey({
+      keyType: 'schnorr_bip340secp256k1',
+      keyName: 'key_1',
+      canisterId: CANISTER_B,
+      derivationPath: [],
+    });
     const p = secp256k1.Point.fromBytes(publicKey);
     const t = bytesToNumberBE(schnorr.utils.taggedHash('TapTweak', publicKey.slice(1)));
     const bip86 = schnorr.utils.lift_x(bytesToNumberBE(publicKey.slice(1))).add(secp256k1.Point.BASE.multiply(t));
-    assert.equal(bytesToHex(xOnly(taprootTweakPublicKey({ internalKey: p, merkleRoot: new Uint8Array() }).outputKey)), bytesToHex(xOnly(bip86)));
-    assert.notEqual(bytesToHex(xOnly(taprootTweakPublicKey({ internalKey: p, merkleRoot: new Uint8Array(32) }).outputKey)), bytesToHex(xOnly(bip86)));
+    assert.equal(
+      bytesToHex(xOnly(taprootTweakPublicKey({ internalKey: p, merkleRoot: new Uint8Array() }).outputKey)),
+      bytesToHex(xOnly(bip86)),
+    );
+    assert.notEqual(
+      bytesToHex(xOnly(taprootTweakPublicKey({ internalKey: p, merkleRoot: new Uint8Array(32) }).outputKey)),
+      bytesToHex(xOnly(bip86)),
+    );
   });
 
   test('odd-y internal keys are negated before tweaking (keys of both parities are covered)', () => {
     const parities = new Set<number>();
     for (let i = 0; i < 16 && parities.size < 2; i++) {
       const derivationPath = [Uint8Array.of(i)];
-      const { publicKey } = keys.publicKey({ keyType: 'schnorr_bip340secp256k1', keyName: 'test_key_1', canisterId: CANISTER_A, derivationPath });
+      const { publicKey } = keys.publicKey({
+        keyType: 'schnorr_bip340secp256k1',
+        keyName: 'test_key_1',
+        canisterId: CANISTER_A,
+        derivationPath,
+      });
       parities.add(publicKey[0]!);
       const [outputKey] = btcUtils.taprootTweakPubkey(publicKey.slice(1), MERKLE_ROOT);
-      const sig = keys.sign({ keyType: 'schnorr_bip340secp256k1', keyName: 'test_key_1', canisterId: CANISTER_A, derivationPath, message: HASH, bip341MerkleRoot: MERKLE_ROOT });
+      const sig = keys.sign({
+        keyType: 'schnorr_bip340secp256k1',
+        keyName: 'test_key_1',
+        canisterId: CANISTER_A,
+        derivationPath,
+        message: HASH,
+        bip341MerkleRoot: MERKLE_ROOT,
+      });
       assert.ok(schnorr.verify(sig, HASH, outputKey), `path ${i}, prefix ${publicKey[0]}`);
     }
     assert.deepEqual([...parities].sort(), [2, 3]);
@@ -167,17 +224,46 @@ describe('BIP341: a signature with aux.bip341 verifies against the tweaked outpu
 
 describe('direct sign API argument checks', () => {
   test('an ECDSA hash of another length, a bad merkle root and aux on a non-BIP340 key throw ThresholdArgumentError', () => {
-    assert.throws(() => keys.sign({ keyType: 'ecdsa_secp256k1', keyName: 'key_1', canisterId: CANISTER_A, derivationPath: [], message: new Uint8Array(31) }), {
-      name: 'ThresholdArgumentError',
-      shortMessage: '"messageHash" expected 32 bytes, got 31',
-    });
     assert.throws(
-      () => keys.sign({ keyType: 'schnorr_bip340secp256k1', keyName: 'key_1', canisterId: CANISTER_A, derivationPath: [], message: HASH, bip341MerkleRoot: new Uint8Array(31) }),
+      () =>
+        keys.sign({
+          keyType: 'ecdsa_secp256k1',
+          keyName: 'key_1',
+          canisterId: CANISTER_A,
+          derivationPath: [],
+          message: new Uint8Array(31),
+        }),
+      {
+        name: 'ThresholdArgumentError',
+        shortMessage: '"messageHash" expected 32 bytes, got 31',
+      },
+    );
+    assert.throws(
+      () =>
+        keys.sign({
+          keyType: 'schnorr_bip340secp256k1',
+          keyName: 'key_1',
+          canisterId: CANISTER_A,
+          derivationPath: [],
+          message: HASH,
+          bip341MerkleRoot: new Uint8Array(31),
+        }),
       { name: 'ThresholdArgumentError', shortMessage: '"merkleRoot" expected 0 or 32 bytes, got 31' },
     );
-    assert.throws(() => keys.sign({ keyType: 'schnorr_ed25519', keyName: 'key_1', canisterId: CANISTER_A, derivationPath: [], message: HASH, bip341MerkleRoot: new Uint8Array() }), {
-      name: 'ThresholdArgumentError',
-      shortMessage: '"bip341MerkleRoot" is only for schnorr_bip340secp256k1, got key type schnorr_ed25519',
-    });
+    assert.throws(
+      () =>
+        keys.sign({
+          keyType: 'schnorr_ed25519',
+          keyName: 'key_1',
+          canisterId: CANISTER_A,
+          derivationPath: [],
+          message: HASH,
+          bip341MerkleRoot: new Uint8Array(),
+        }),
+      {
+        name: 'ThresholdArgumentError',
+        shortMessage: '"bip341MerkleRoot" is only for schnorr_bip340secp256k1, got key type schnorr_ed25519',
+      },
+    );
   });
 });

@@ -55,6 +55,8 @@ export function benchmarkThresholdSigning(args: { durationMs: number }): Thresho
 if (import.meta.url === `file://${process.argv[1]}`) {
   const durationMs = Number(process.argv[2] ?? 2000);
   for (const r of benchmarkThresholdSigning({ durationMs })) {
-    process.stdout.write(`${r.keyType.padEnd(24)} same key: ${r.sameKeyPerSecond.toFixed(0).padStart(5)} sig/s   fresh key: ${r.freshKeyPerSecond.toFixed(0).padStart(5)} sig/s\n`);
+    process.stdout.write(
+      `${r.keyType.padEnd(24)} same key: ${r.sameKeyPerSecond.toFixed(0).padStart(5)} sig/s   fresh key: ${r.freshKeyPerSecond.toFixed(0).padStart(5)} sig/s\n`,
+    );
   }
 }
