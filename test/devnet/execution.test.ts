@@ -257,6 +257,21 @@ describe('inter-canister calls (Azle calling Motoko)', () => {
     assert.deepEqual(await azleActor.callText(moId, 'greet', 'back'), { Ok: 'Hello, back!' });
   });
 
+  test('a composite query calls another canister’s query and persists nothing', async () => {
+    const other = await setupMotoko();
+    const before = await other.actor.get();
+    assert.equal(await other.actor.relay(moId, 'composite'), `Hello, composite! (n was ${before + 7n})`);
+    assert.equal(await other.actor.get(), before, 'the composite query’s change was discarded');
+    await assert.rejects(
+      pic.updateCall({
+        canisterId: other.canisterId,
+        method: 'relay',
+        arg: new Uint8Array(IDL.encode([IDL.Principal, IDL.Text], [moId, 'x'])),
+      }),
+      /Composite query cannot be called in replicated mode/,
+    );
+  });
+
   test('a trap in a reply callback rolls the callback back and runs the cleanup callback', async () => {
     const before = await azleActor.get();
     await assert.rejects(azleActor.callThenTrap(moId), /trapped in the reply callback/);

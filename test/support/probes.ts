@@ -106,6 +106,7 @@ export interface MotokoProbe {
   whoami(): Promise<Principal>;
   forever(): Promise<bigint>;
   spin(k: bigint): Promise<bigint>;
+  relay(target: Principal, name: string): Promise<string>;
 }
 
 export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
@@ -122,4 +123,5 @@ export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
     whoami: IDL.Func([], [IDL.Principal], ['query']),
     forever: IDL.Func([], [IDL.Nat], []),
     spin: IDL.Func([IDL.Nat], [IDL.Nat64], ['query']),
+    relay: IDL.Func([IDL.Service({ greet: IDL.Func([IDL.Text], [IDL.Text], ['query']) }), IDL.Text], [IDL.Text], ['composite_query']),
   });
