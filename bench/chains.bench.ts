@@ -11,8 +11,8 @@
  *   by N. "1st op" is the first iteration alone: it pays for what the libraries build lazily
  *   (noble's precomputed secp256k1 base-point tables), which a query never keeps, so every query
  *   that needs them pays it again; "later ops" is the mean of the other N − 1.
- * - query µs: median wall time of a one-operation query seen by the client, minus the median of
- *   an empty query; the canister/Node ratio beside it compares that with Node.
+ * - query µs: median, over interleaved pairs, of a one-operation query's wall time minus an empty
+ *   query's, as the client sees them; the canister/Node ratio beside it compares that with Node.
  * - warm µs: the marginal wall time of one more operation inside a query,
  *   (wall(N) − wall(1)) / (N − 1), and its ratio to Node: the steady-state cost.
  */
@@ -70,6 +70,32 @@ async function wallMicros({ call, runs }: { call: () => Promise<unknown>; runs: 
   return median(samples);
 }
 
+/**
+ * Median over interleaved pairs of (one-op query − empty query), in µs: measuring the baseline
+ * beside each sample keeps drifting machine load out of the difference.
+ */
+async function pairedMicros({
+  call,
+  baseline,
+  runs,
+}: {
+  call: () => Promise<unknown>;
+  baseline: () => Promise<unknown>;
+  runs: number;
+}): Promise<number> {
+  for (let i = 0; i < 3; i++) await call();
+  const diffs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now();
+    await baseline();
+    const empty = performance.now() - start;
+    start = performance.now();
+    await call();
+    diffs.push((performance.now() - start - empty) * 1000);
+  }
+  return median(diffs);
+}
+
 function measured(result: Awaited<ReturnType<ChainsProbe['measure']>>, op: string): Measurement {
   if ('Err' in result) throw new Error(`measure ${op}: ${result.Err.name}: ${result.Err.message}`);
   return result.Ok;
@@ -101,6 +127,7 @@ async function canisterRows({ actor, runs }: { actor: Actor<ChainsProbe>; runs: 
     const iterations = Number(room < 1n ? 2n : room + 1n > 50n ? 50n : room + 1n);
     const loop = measured(await actor.measure({ op, iterations }), op);
     const one = await wallMicros({ call: () => actor.measure({ op, iterations: 1 }), runs });
+    const oneOverBaseline = await pairedMicros({ call: () => actor.measure({ op, iterations: 1 }), baseline: () => actor.noop(), runs });
     const many = await wallMicros({ call: () => actor.measure({ op, iterations }), runs: Math.max(5, Math.floor(runs / 2)) });
     rows.push({
       op,
@@ -108,7 +135,7 @@ async function canisterRows({ actor, runs }: { actor: Actor<ChainsProbe>; runs: 
       instructionsPerOp: loop.instructionsPerOp,
       firstOpInstructions: loop.firstOp,
       laterOpInstructions: (loop.instructions - loop.firstOp) / BigInt(iterations - 1),
-      queryMicros: one - baselineMicros,
+      queryMicros: oneOverBaseline,
       warmMicros: (many - one) / (iterations - 1),
     });
   }
@@ -121,7 +148,7 @@ const micros = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.
 /** Prints the table. Options shorten it for a quick look; the defaults are what `npm run bench` reports. */
 export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns?: number } = {}): Promise<void> {
   const nodeBudgetMs = options.nodeBudgetMs ?? 500;
-  const runs = options.queryRuns ?? 15;
+  const runs = options.queryRuns ?? 31;
   const nodeMicros = new Map(BENCH_OP_NAMES.map((op) => [op, nodeMicrosPerOp({ run: BENCH_OPS[op], budgetMs: nodeBudgetMs })]));
 
   const fixture = chainsProbe();
