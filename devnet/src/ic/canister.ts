@@ -49,8 +49,6 @@ export interface Callback {
   reply: { fun: bigint; env: bigint };
   reject: { fun: bigint; env: bigint };
   cleanup: { fun: bigint; env: bigint } | null;
-  cyclesSent: bigint;
-  callee: Principal;
   /** The code that registered it; a callback of replaced code never runs. */
   codeVersion: number;
 }

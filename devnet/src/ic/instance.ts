@@ -4,12 +4,12 @@
  * responses), then runs due global timers and heartbeats. Like the IC, a canister-to-canister call
  * takes a round to be delivered and another for its response.
  */
-import { Principal } from '@icp-sdk/core/principal';
+import type { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { Canister, type CallContext, type CanisterHost, type CanisterSettings, type Origin } from './canister.ts';
 import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
-import { canisterIdFromIndex, canisterIndex, rangeStart, RANGE_SIZE, subnetId, type SubnetKind } from './ids.ts';
+import { canisterIdFromIndex, canisterIndex, MANAGEMENT_CANISTER_ID, rangeStart, RANGE_SIZE, subnetId, type SubnetKind } from './ids.ts';
 import { executionCost, fees, limits } from './limits.ts';
 import { newContext, type ExecContext, type ExecMode, type PendingCall } from './system-api.ts';
 import { handleManagement, type ManagementServices } from './management.ts';
@@ -520,8 +520,6 @@ export class Instance implements CanisterHost {
       reply: call.reply,
       reject: call.reject,
       cleanup: call.cleanup,
-      cyclesSent: call.cycles,
-      callee: call.callee,
       codeVersion: c.codeVersion,
     });
     const arg = concatBytes(...call.arg);
@@ -765,11 +763,10 @@ export class Instance implements CanisterHost {
 
   /** Execute a transform function of an HTTPS outcall (a query on the calling canister). */
   runTransform(args: { canisterId: Principal; method: string; arg: Uint8Array }): CallResult {
-    return this.query({ sender: MANAGEMENT, canisterId: args.canisterId, method: args.method, arg: args.arg });
+    return this.query({ sender: MANAGEMENT_CANISTER_ID, canisterId: args.canisterId, method: args.method, arg: args.arg });
   }
 }
 
-const MANAGEMENT = Principal.managementCanister();
 export const EMPTY_CANDID = new Uint8Array([0x44, 0x49, 0x44, 0x4c, 0x00, 0x00]);
 
 function queryResponse(c: Canister, ctx: ExecContext): CallResult {

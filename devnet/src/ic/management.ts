@@ -6,7 +6,7 @@
 import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import type { Canister, CanisterSettings, Origin } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import type { CallResult, Instance, Subnet } from './instance.ts';
@@ -519,10 +519,4 @@ function httpRequest(call: Call): ManagementOutcome {
     cycles: call.cycles,
     origin: call.origin,
   });
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }

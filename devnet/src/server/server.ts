@@ -14,7 +14,7 @@ import { IcError } from '../ic/errors.ts';
 import { Instance, icErrorResult, type CallResult, type SubnetSpec } from '../ic/instance.ts';
 import { HttpOutcalls, httpRequestFee, type OutcallResponse } from '../ic/http-outcalls.ts';
 import { defaultIngressAllowed, type ManagementServices, type ThresholdService } from '../ic/management.ts';
-import type { SubnetKind } from '../ic/ids.ts';
+import { canisterIdFromIndex, type SubnetKind } from '../ic/ids.ts';
 import { BadRequest, parse, stringify, toBigInt } from './json.ts';
 
 export interface DevnetOptions {
@@ -212,12 +212,17 @@ export class DevnetServer {
       subnet_configs[s.id.toText()] = {
         subnet_kind: s.kind,
         size: s.size,
-        canister_ranges: [{ start: { canister_id: b64(idBytes(s.start)) }, end: { canister_id: b64(idBytes(s.end)) } }],
+        canister_ranges: [
+          {
+            start: { canister_id: b64(canisterIdFromIndex(s.start).toUint8Array()) },
+            end: { canister_id: b64(canisterIdFromIndex(s.end).toUint8Array()) },
+          },
+        ],
         node_ids: [],
       };
     }
     const def = inst.defaultSubnet();
-    return { subnet_configs, default_effective_canister_id: { canister_id: b64(idBytes(def.start)) } };
+    return { subnet_configs, default_effective_canister_id: { canister_id: b64(canisterIdFromIndex(def.start).toUint8Array()) } };
   }
 
   private effectiveSubnet(inst: Instance, ep: any) {
@@ -417,14 +422,6 @@ type RouteResult = { status: number; json?: unknown; raw?: string };
 
 /** How long an await on a live instance waits before giving up (outcalls time out at 30 s). */
 const LIVE_AWAIT_MS = 120_000;
-
-function idBytes(index: bigint): Uint8Array {
-  const b = new Uint8Array(10);
-  new DataView(b.buffer).setBigUint64(0, index);
-  b[8] = 1;
-  b[9] = 1;
-  return b;
-}
 
 function messageId(v: unknown): string {
   if (Array.isArray(v)) return bytesToHex(Uint8Array.from(v as number[]));
