@@ -8,41 +8,28 @@ const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const custom = process.argv.length > 2;
 const patterns = custom ? process.argv.slice(2) : ['src/**/*.test.ts', 'devnet/**/*.test.ts', 'test/**/*.test.ts'];
 
+/** Run one check on the project's Node; stop the run when it fails. */
+function check(label: string, args: string[]): void {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`test: ${label} failed\n`);
+    process.exit(r.status ?? 1);
+  }
+}
+
 if (!custom) {
-  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-  if (tsc.status !== 0) {
-    process.stderr.write('test: type check failed\n');
-    process.exit(tsc.status ?? 1);
-  }
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  check('type check', [tsc, '--noEmit', '-p', 'tsconfig.json']);
   // Canister code is bundled by Azle (bundler module resolution): it has its own tsconfig.
-  const canisterTsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'canisters/wallet/tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (canisterTsc.status !== 0) {
-    process.stderr.write('test: type check of canisters/wallet failed\n');
-    process.exit(canisterTsc.status ?? 1);
-  }
-  const format = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (format.status !== 0) {
-    process.stderr.write('test: formatting differs from Prettier; run `npm run format`\n');
-    process.exit(format.status ?? 1);
-  }
-  const lint = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (lint.status !== 0) {
-    process.stderr.write('test: lint failed\n');
-    process.exit(lint.status ?? 1);
-  }
+  check('type check of canisters/wallet', [tsc, '--noEmit', '-p', 'canisters/wallet/tsconfig.json']);
+  check('format check (run `npm run format`)', [
+    join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+    '--check',
+    '--log-level',
+    'warn',
+    '.',
+  ]);
+  check('lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
 }
 const result = spawnSync(
   process.execPath,

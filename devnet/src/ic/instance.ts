@@ -636,16 +636,7 @@ export class Instance implements CanisterHost {
     const limit = this.instructionLimit(c, 'query');
     if (c.hasExport(`canister_query ${args.method}`)) {
       const ctx = newContext({ mode: 'query', instructionLimit: limit, caller: args.sender, arg: args.arg, methodName: args.method });
-      ctx.callContext = {
-        id: 0,
-        origin: { kind: 'system', ticket: 0 },
-        caller: args.sender,
-        cyclesAvailable: 0n,
-        responded: false,
-        outstandingCallbacks: 0,
-        instructions: 0n,
-        deadline: 0n,
-      };
+      ctx.callContext = queryCallContext(args.sender);
       const outcome = c.execute({ ctx, entry: { export: `canister_query ${args.method}` } });
       c.stats.queries++;
       if (!outcome.ok) throw trapToIcError(c.idText, outcome.trap!);
@@ -680,16 +671,7 @@ export class Instance implements CanisterHost {
     args.chain.add(c.idText);
     const cp = c.saveForComposite();
     try {
-      const cc: CallContext = {
-        id: 0,
-        origin: { kind: 'system', ticket: 0 },
-        caller: args.sender,
-        cyclesAvailable: 0n,
-        responded: false,
-        outstandingCallbacks: 0,
-        instructions: 0n,
-        deadline: 0n,
-      };
+      const cc = queryCallContext(args.sender);
       const ctx = newContext({
         mode: 'composite_query',
         instructionLimit: args.limit,
@@ -774,6 +756,20 @@ function queryResponse(c: Canister, ctx: ExecContext): CallResult {
   return ctx.response.kind === 'reply'
     ? { kind: 'reply', bytes: ctx.response.bytes }
     : { kind: 'reject', code: RejectCode.CanisterReject, message: ctx.response.message, errorCode: 'CanisterRejectedMessage' };
+}
+
+/** A query's call context: nobody waits on it beyond the query's own reply, and it holds no cycles. */
+function queryCallContext(caller: Principal): CallContext {
+  return {
+    id: 0,
+    origin: { kind: 'system', ticket: 0 },
+    caller,
+    cyclesAvailable: 0n,
+    responded: false,
+    outstandingCallbacks: 0,
+    instructions: 0n,
+    deadline: 0n,
+  };
 }
 
 export function icErrorResult(e: IcError): CallResult {
