@@ -15,11 +15,30 @@
  *   query's, as the client sees them; the canister/Node ratio beside it compares that with Node.
  * - warm µs: the marginal wall time of one more operation inside a query,
  *   (wall(N) − wall(1)) / (N − 1), and its ratio to Node: the steady-state cost.
+ *
+ * Then the BTC signing flow at 10, 20 and MAX_INPUTS P2WPKH inputs, and 10 and MAX_INPUTS P2TR
+ * inputs, as one update each
+ * (`measureBtcSign`: `getSighashes`, then `finalizeTransaction` with signatures made here in
+ * Node), against the 40-billion-instruction limit of an update message. Each size runs twice.
+ * The canister's first update with a P2TR input also builds noble's secp256k1 tables (the BIP86
+ * tweak multiplies the generator), which its heap then keeps: the MAX_INPUTS P2TR row runs first,
+ * so its first update is the worst case.
  */
 import { PocketIc, type Actor } from '@dfinity/pic';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { taprootTweakPrivKey } from '@scure/btc-signer/utils.js';
+import * as btc from '../src/chains/btc/index.ts';
 import { chainsProbe } from '../test/fixtures/build.ts';
-import { idlFactory, type ChainsProbe, type Measurement } from '../test/fixtures/chains-probe/src/candid.ts';
-import { BENCH_OP_NAMES, BENCH_OPS, type BenchOp } from '../test/fixtures/chains-probe/src/workload.ts';
+import { idlFactory, type BtcFinalizeRequest, type ChainsProbe, type Measurement } from '../test/fixtures/chains-probe/src/candid.ts';
+import {
+  BENCH_OP_NAMES,
+  BENCH_OPS,
+  ECDSA_PUBLIC_KEY,
+  OUR_P2TR_SCRIPT,
+  OUR_P2WPKH,
+  SCHNORR_PUBLIC_KEY,
+  type BenchOp,
+} from '../test/fixtures/chains-probe/src/workload.ts';
 import { startServer } from '../test/support/pic.ts';
 
 const LABELS: Record<BenchOp, string> = {
@@ -142,6 +161,89 @@ async function canisterRows({ actor, runs }: { actor: Actor<ChainsProbe>; runs: 
   return { baselineMicros, rows };
 }
 
+/** The secrets behind workload.ts's public keys (the IC keeps its own; these stand in for them). */
+const ECDSA_SECRET = new Uint8Array(32).fill(1);
+const SCHNORR_SECRET = new Uint8Array(32).fill(4);
+/** The IC's update-message instruction limit (with deterministic time slicing). */
+const UPDATE_LIMIT = 40_000_000_000n;
+
+/**
+ * `count` inputs of ours of one type (10,000 sat each) paying one P2WPKH output, signed here as
+ * the IC would: ECDSA with the key, or BIP340 with the BIP86-tweaked key.
+ */
+function signedTransaction({ type, count }: { type: btc.InputType; count: number }): BtcFinalizeRequest {
+  const scriptPubKey = type === 'p2wpkh' ? btc.parseAddress({ address: OUR_P2WPKH, network: 'mainnet' }).scriptPubKey : OUR_P2TR_SCRIPT;
+  const transaction: BtcFinalizeRequest['transaction'] = {
+    version: btc.TX_VERSION,
+    lockTime: 0,
+    inputs: Array.from({ length: count }, (_, i) => ({
+      txid: (i + 1).toString(16).padStart(64, '0'),
+      vout: i % 4,
+      sequence: btc.RBF_SEQUENCE,
+      value: 10_000n,
+      scriptPubKey,
+    })),
+    outputs: [{ scriptPubKey: btc.parseAddress({ address: OUR_P2WPKH, network: 'mainnet' }).scriptPubKey, value: BigInt(count) * 9_900n }],
+  };
+  const tweaked = taprootTweakPrivKey(SCHNORR_SECRET);
+  const signatures = btc
+    .getSighashes(transaction)
+    .map((sighash) =>
+      type === 'p2wpkh'
+        ? { signature: secp256k1.sign(sighash, ECDSA_SECRET, { prehash: false }), publicKey: ECDSA_PUBLIC_KEY }
+        : { signature: schnorr.sign(sighash, tweaked), publicKey: SCHNORR_PUBLIC_KEY },
+    );
+  return { transaction, signatures };
+}
+
+export type BtcSignBenchRow = {
+  type: btc.InputType;
+  inputs: number;
+  /** Per call, in call order: the first also builds noble's tables. */
+  calls: ({ sighashes: bigint; finalize: bigint } | { failed: string })[];
+};
+
+async function btcSignRows(actor: Actor<ChainsProbe>): Promise<BtcSignBenchRow[]> {
+  const rows: BtcSignBenchRow[] = [];
+  for (const [type, inputs] of [
+    // First, so that its first update also builds noble's tables: the worst case.
+    ['p2tr', btc.MAX_INPUTS],
+    ['p2tr', 10],
+    ['p2tr', 50],
+    ['p2wpkh', 10],
+    ['p2wpkh', 20],
+    ['p2wpkh', 50],
+    ['p2wpkh', btc.MAX_INPUTS],
+  ] as const) {
+    const request = signedTransaction({ type, count: inputs });
+    const calls: BtcSignBenchRow['calls'] = [];
+    for (let call = 0; call < 2; call++) {
+      try {
+        const result = await actor.measureBtcSign(request);
+        if ('Err' in result) throw new Error(`${result.Err.name}: ${result.Err.message}`);
+        calls.push(result.Ok);
+      } catch (error) {
+        calls.push({ failed: (error as Error).message.split('\n')[0] });
+      }
+    }
+    rows.push({ type, inputs, calls });
+  }
+  return rows;
+}
+
+function printBtcSignRows(rows: readonly BtcSignBenchRow[]): void {
+  out(`\nBTC signing flow, one update each (limit ${millions(UPDATE_LIMIT)} instructions): getSighashes + finalizeTransaction`);
+  for (const { type, inputs, calls } of rows) {
+    const cells = calls.map((call, i) => {
+      const label = i === 0 ? '1st update' : '2nd update';
+      if ('failed' in call) return `${label}: FAILED ${call.failed}`;
+      const total = call.sighashes + call.finalize;
+      return `${label}: sighashes ${millions(call.sighashes)} + finalize ${millions(call.finalize)} = ${millions(total)} (${((Number(total) * 100) / Number(UPDATE_LIMIT)).toFixed(1)}% of limit)`;
+    });
+    out(`${String(inputs).padStart(3)} ${type.toUpperCase().padEnd(6)} inputs  ${cells.join('  |  ')}`);
+  }
+}
+
 const millions = (n: bigint) => `${(Number(n) / 1e6).toFixed(1)}M`;
 const micros = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} ms` : `${n.toFixed(1)} µs`);
 
@@ -155,6 +257,7 @@ export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns
   const server = await startServer();
   let rows: ChainsBenchRow[];
   let baselineMicros: number;
+  let signRows: BtcSignBenchRow[];
   try {
     const pic = await PocketIc.create(server.getUrl());
     try {
@@ -162,6 +265,7 @@ export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns
       const canister = await canisterRows({ actor, runs });
       baselineMicros = canister.baselineMicros;
       rows = canister.rows.map((row) => ({ ...row, nodeMicros: nodeMicros.get(row.op)! }));
+      signRows = await btcSignRows(actor);
     } finally {
       await pic.tearDown();
     }
@@ -187,9 +291,33 @@ export async function runChainsBench(options: { nodeBudgetMs?: number; queryRuns
     cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   out(line(header));
   for (const cells of table) out(line(cells));
+  printBtcSignRows(signRows);
+}
+
+/** Only the signing-flow rows (`node bench/chains.bench.ts --btc-sign`). */
+export async function runBtcSignBench(): Promise<BtcSignBenchRow[]> {
+  const fixture = chainsProbe();
+  const server = await startServer();
+  try {
+    const pic = await PocketIc.create(server.getUrl());
+    try {
+      const { actor } = await pic.setupCanister<ChainsProbe>({ idlFactory, wasm: fixture.wasmPath });
+      const rows = await btcSignRows(actor);
+      printBtcSignRows(rows);
+      return rows;
+    } finally {
+      await pic.tearDown();
+    }
+  } finally {
+    await server.stop();
+  }
 }
 
 if (import.meta.main) {
-  out('## chain library, Node and inside an Azle canister');
-  await runChainsBench();
+  if (process.argv.includes('--btc-sign')) {
+    await runBtcSignBench();
+  } else {
+    out('## chain library, Node and inside an Azle canister');
+    await runChainsBench();
+  }
 }

@@ -803,4 +803,25 @@ describe('the benchmark entry point', () => {
       Err: { name: 'UnknownOperation', message: 'Unknown benchmark operation "mine"' },
     });
   });
+  test('measureBtcSign counts getSighashes and finalizeTransaction in one update, with the library errors', async () => {
+    const { transaction } = btc.buildTransaction(BTC_BUILD);
+    const signatures = btc
+      .getSighashes(transaction)
+      .map((sighash, index) =>
+        btc.inputTypeOf(transaction.inputs[index].scriptPubKey) === 'p2tr'
+          ? { signature: schnorr.sign(sighash, taprootTweakPrivKey(SCHNORR_SECRET), new Uint8Array(32)), publicKey: SCHNORR_PUBLIC_KEY }
+          : { signature: secp256k1.sign(sighash, ECDSA_SECRET, { prehash: false }), publicKey: ECDSA_PUBLIC_KEY },
+      );
+    const { sighashes, finalize } = ok(await canister.measureBtcSign({ transaction: toCandidUnsigned(transaction), signatures }));
+    // Ten verified signatures cost far more than hashing ten inputs.
+    assert.ok(sighashes > 0n && finalize > 10n * sighashes, `sighashes ${sighashes}, finalize ${finalize}`);
+    await sameError(
+      canister.measureBtcSign({ transaction: toCandidUnsigned(transaction), signatures: signatures.slice(1) }),
+      node(() => {
+        btc.finalizeTransaction({ transaction, signatures: signatures.slice(1) });
+        return { sighashes: 0n, finalize: 0n };
+      }),
+      'SignatureCountError',
+    );
+  });
 });

@@ -10,6 +10,9 @@
  *   (@noble/curves and @noble/hashes are already the project's secp256k1 and SHA-2), so one
  *   audited code base covers keys, hashing and transactions;
  * - pure JavaScript secp256k1 (no WASM or native addon), which works under QuickJS.
+ * The one exception is the sighash digests (BIP143, BIP341), written in transaction.ts: the
+ * library recomputes the hashes over all inputs and outputs for every input, quadratic in the
+ * inputs, which a canister's instruction limit cannot afford.
  * bitcoinjs-lib@7 with @bitcoinerlab/secp256k1 is kept as the independent second
  * implementation: tests only, cross-checking every address, transaction, sighash and txid.
  *

@@ -17,7 +17,7 @@ import {
   SignatureCountError,
   UnsupportedInputError,
 } from './errors.ts';
-import { inputTypeOf, sighashOf, toScureTransaction, type UnsignedTransaction } from './transaction.ts';
+import { encodeTransaction, inputTypeOf, serializeTransaction, sighasher, type UnsignedTransaction } from './transaction.ts';
 
 /** secp256k1's group order n. */
 const CURVE_ORDER = secp256k1.Point.CURVE().n;
@@ -156,7 +156,21 @@ export function p2trKeyPathWitness({
   /** Input index, for error messages. */
   index?: number;
 }): Uint8Array[] {
-  const outputKey = taprootOutputKey(publicKey);
+  return verifiedKeyPathWitness({ signature, outputKey: taprootOutputKey(publicKey), sighash, index });
+}
+
+/** `p2trKeyPathWitness` once the output key is known (the tweak is a scalar multiplication: done once per input). */
+function verifiedKeyPathWitness({
+  signature,
+  outputKey,
+  sighash,
+  index,
+}: {
+  signature: Uint8Array;
+  outputKey: Uint8Array;
+  sighash: Uint8Array;
+  index?: number;
+}): Uint8Array[] {
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
     throw new InvalidSignatureError({ index, signature: describe(signature), details: 'expected a 64-byte BIP340 signature' });
   }
@@ -221,15 +235,17 @@ export function finalizeTransaction({
   if (inputTotal < outputTotal) {
     throw new InsufficientFundsError({ required: outputTotal, available: inputTotal });
   }
-  const tx = toScureTransaction(transaction);
-  transaction.inputs.forEach((input, index) => {
+  const sighashOf = sighasher(transaction);
+  const witnesses = transaction.inputs.map((input, index) => {
     const { signature, publicKey } = signatures[index];
     const type = inputTypeOf(input.scriptPubKey);
     if (type === undefined) {
       throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
     }
     assertCompressedPublicKey(publicKey);
-    const ownScript = type === 'p2wpkh' ? p2wpkh(publicKey).script : OutScript.encode({ type: 'tr', pubkey: taprootOutputKey(publicKey) });
+    // The BIP86 output key, computed once: it both proves ownership and verifies the signature.
+    const outputKey = type === 'p2tr' ? taprootOutputKey(publicKey) : undefined;
+    const ownScript = outputKey === undefined ? p2wpkh(publicKey).script : OutScript.encode({ type: 'tr', pubkey: outputKey });
     if (hex.encode(ownScript) !== hex.encode(input.scriptPubKey)) {
       throw new InputKeyMismatchError({
         index,
@@ -237,20 +253,21 @@ export function finalizeTransaction({
         details: `the input pays to ${hex.encode(input.scriptPubKey)}, the key's ${type.toUpperCase()} script is ${hex.encode(ownScript)}`,
       });
     }
-    const sighash = sighashOf({ tx, transaction, index });
-    const witness =
-      type === 'p2wpkh'
-        ? p2wpkhWitness({ signature, publicKey, sighash, index })
-        : p2trKeyPathWitness({ signature, publicKey, sighash, index });
-    tx.updateInput(index, { finalScriptWitness: witness });
+    const sighash = sighashOf(index);
+    return outputKey === undefined
+      ? p2wpkhWitness({ signature, publicKey, sighash, index })
+      : verifiedKeyPathWitness({ signature, outputKey, sighash, index });
   });
-  const bytes = tx.extract();
+  const bytes = encodeTransaction({ transaction, witnesses });
+  const base = serializeTransaction(transaction);
+  // BIP141: weight = 3 × size without witnesses + size with them; vsize = ceil(weight / 4).
+  const weight = 3 * base.length + bytes.length;
   return {
     bytes,
     hex: hex.encode(bytes),
-    txid: tx.id,
+    txid: displayHash(base),
     wtxid: displayHash(bytes),
-    weight: tx.weight,
-    vsize: tx.vsize,
+    weight,
+    vsize: Math.ceil(weight / 4),
   };
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as bitcoin from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
+import fc from 'fast-check';
+import { OutScript, SigHash, Transaction } from '@scure/btc-signer';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hex } from '@scure/base';
 import { p2trAddress, p2wpkhAddress, parseAddress } from './address.ts';
@@ -440,5 +442,67 @@ describe('sighashes: standard vectors', () => {
     const [{ given: input, intermediary }] = inputSpending;
     assert.deepEqual([input.txinIndex, input.hashType], [4, 0]);
     assert.equal(hex.encode(getSighash({ transaction, index: input.txinIndex })), intermediary.sigHash);
+  });
+});
+
+describe('sighashes: cross-checked against @scure/btc-signer', () => {
+  // Random transactions mixing P2WPKH and P2TR inputs (each type's script with a random
+  // program), any outputs, and every field over its whole range.
+  const input = fc.record({
+    txid: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => hex.encode(bytes)),
+    vout: fc.nat({ max: 0xffffffff }),
+    sequence: fc.nat({ max: 0xffffffff }),
+    value: fc.bigInt({ min: 0n, max: 2_100_000_000_000_000n }),
+    scriptPubKey: fc.oneof(
+      fc.uint8Array({ minLength: 20, maxLength: 20 }).map((hash) => Uint8Array.of(0x00, 0x14, ...hash)),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((key) => Uint8Array.of(0x51, 0x20, ...key)),
+    ),
+  });
+  const output = fc.record({
+    // Short scripts, and scripts past 252 bytes, whose CompactSize length takes 3 bytes.
+    scriptPubKey: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 253, maxLength: 300 })),
+    value: fc.bigInt({ min: 0n, max: 2_100_000_000_000_000n }),
+  });
+  const transactionArbitrary = fc.record({
+    version: fc.constantFrom(1, 2, 3, 0, -1),
+    lockTime: fc.nat({ max: 0xffffffff }),
+    inputs: fc.array(input, { minLength: 1, maxLength: 12 }),
+    outputs: fc.array(output, { minLength: 1, maxLength: 5 }),
+  });
+
+  /** Each input's sighash the library's way: its preimage hashing, one input at a time. */
+  function scureSighashes(transaction: UnsignedTransaction): string[] {
+    const tx = new Transaction({
+      version: transaction.version,
+      lockTime: transaction.lockTime,
+      allowUnknownInputs: true,
+      allowUnknownOutputs: true,
+      disableScriptCheck: true,
+    });
+    for (const { txid, vout, sequence, value, scriptPubKey } of transaction.inputs) {
+      tx.addInput({ txid, index: vout, sequence, witnessUtxo: { script: scriptPubKey, amount: value } });
+    }
+    for (const { scriptPubKey, value } of transaction.outputs) tx.addOutput({ script: scriptPubKey, amount: value });
+    const scripts = transaction.inputs.map(({ scriptPubKey }) => scriptPubKey);
+    const values = transaction.inputs.map(({ value }) => value);
+    return transaction.inputs.map(({ scriptPubKey, value }, index) =>
+      hex.encode(
+        scriptPubKey[0] === 0x00
+          ? tx.preimageWitnessV0(index, OutScript.encode({ type: 'pkh', hash: scriptPubKey.subarray(2) }), SigHash.ALL, value)
+          : tx.preimageWitnessV1(index, scripts, SigHash.DEFAULT, values),
+      ),
+    );
+  }
+
+  test('getSighashes and getSighash equal the library on random mixed P2WPKH/P2TR transactions (fast-check)', () => {
+    fc.assert(
+      fc.property(transactionArbitrary, (transaction) => {
+        const ours = getSighashes(transaction).map((sighash) => hex.encode(sighash));
+        assert.deepEqual(ours, scureSighashes(transaction));
+        const last = transaction.inputs.length - 1;
+        assert.equal(hex.encode(getSighash({ transaction, index: last })), ours[last]);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -1,10 +1,15 @@
 /**
  * Unsigned Bitcoin transactions: coin selection with change, dust and fee checks, virtual-size
  * and fee estimation, and the sighashes the IC must sign (BIP143 for P2WPKH inputs, BIP341 key
- * path for P2TR inputs). Serialization and the sighash digests are @scure/btc-signer's.
+ * path for P2TR inputs). Serialization is @scure/btc-signer's raw coder; the sighash digests are computed
+ * here, step by step from the BIPs, because the library recomputes the hashes over all inputs and
+ * outputs for every input, which makes hashing every input quadratic: ≈20 billion instructions
+ * for 100 inputs inside a canister. Tests cross-check both against the library and bitcoinjs-lib.
  */
-import { OutScript, SigHash, Transaction } from '@scure/btc-signer';
+import { RawTx } from '@scure/btc-signer';
 import { hex } from '@scure/base';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { parseAddress, assertNetwork, type AddressType, type BitcoinNetwork } from './address.ts';
 import { assertSatoshis, MAX_MONEY } from './amount.ts';
 import {
@@ -38,6 +43,15 @@ export const RBF_SEQUENCE = 0xfffffffd;
  * 26 billion cycles with the IC's `key_1`) and one inter-canister call, so 100 inputs already
  * cost about 2.6 trillion cycles; the resulting transaction (at most 100 × 68 vbytes plus
  * outputs) stays far below Bitcoin Core's 100,000-vbyte standardness limit.
+ *
+ * It also fits the IC's 40-billion-instruction limit of one update message, measured inside the
+ * chains-probe Azle canister (bench/chains.bench.ts, `getSighashes` then `finalizeTransaction`):
+ *   P2WPKH: sighashes ≈ 10.4M + finalize ≈ 240M (ECDSA verification) per input:
+ *           100 inputs = 1.04B + 24.06B = 25.1B, 63% of the limit;
+ *   P2TR:   sighashes ≈ 12M + finalize ≈ 312M (BIP86 tweak + BIP340 verification) per input,
+ *           plus ≈ 2.1B once per canister heap for noble's generator tables:
+ *           100 inputs = 1.21B + 31.18B + 2.11B = 34.5B, 86% of the limit (the worst case).
+ * Both grow linearly: above ≈ 115 P2TR inputs, (40B − 2.1B) / 324M, finalizing would trap.
  */
 export const MAX_INPUTS = 100;
 
@@ -409,31 +423,33 @@ export function buildTransaction({
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The transaction as a @scure/btc-signer `Transaction`, used only to serialize and hash it.
- * Policy checks were done when the transaction was built; scure's own policy checks are off
- * so that any well-formed transaction (e.g. the BIP341 test vector, whose outputs are not
- * standard scripts) hashes exactly as consensus defines.
+ * The network serialization of `transaction` through @scure/btc-signer's raw coder (no PSBT
+ * layer: its `Transaction` re-validates every input on each update, quadratic in the inputs).
+ * Without `witnesses`, the legacy form: nVersion | inputs | outputs | nLockTime, with empty
+ * scriptSigs. With them, BIP144: nVersion | marker 0x00 | flag 0x01 | inputs | outputs |
+ * one witness stack per input | nLockTime.
  */
-export function toScureTransaction(transaction: UnsignedTransaction): Transaction {
-  const tx = new Transaction({
+export function encodeTransaction({
+  transaction,
+  witnesses,
+}: {
+  transaction: UnsignedTransaction;
+  witnesses?: readonly Uint8Array[][];
+}): Uint8Array {
+  return RawTx.encode({
     version: transaction.version,
-    lockTime: transaction.lockTime,
-    allowUnknownInputs: true,
-    allowUnknownOutputs: true,
-    disableScriptCheck: true,
-  });
-  for (const input of transaction.inputs) {
-    tx.addInput({
-      txid: input.txid,
+    segwitFlag: witnesses !== undefined,
+    inputs: transaction.inputs.map((input, index) => ({
+      // The coder reverses the txid into internal byte order, as `outpoint` below does.
+      txid: hex.decode(assertTxid(input, index)),
       index: input.vout,
+      finalScriptSig: new Uint8Array(0),
       sequence: input.sequence,
-      witnessUtxo: { script: input.scriptPubKey, amount: input.value },
-    });
-  }
-  for (const output of transaction.outputs) {
-    tx.addOutput({ script: output.scriptPubKey, amount: output.value });
-  }
-  return tx;
+    })),
+    outputs: transaction.outputs.map(({ scriptPubKey, value }) => ({ amount: value, script: scriptPubKey })),
+    witnesses: witnesses?.map((stack) => [...stack]),
+    lockTime: transaction.lockTime,
+  });
 }
 
 /**
@@ -441,40 +457,172 @@ export function toScureTransaction(transaction: UnsignedTransaction): Transactio
  * the txid (the same before and after signing, since segwit signatures live in the witness).
  */
 export function serializeTransaction(transaction: UnsignedTransaction): Uint8Array {
-  return toScureTransaction(transaction).unsignedTx;
+  return encodeTransaction({ transaction });
 }
 
-/** Sighash of input `index` of `tx` (the scure view of `transaction`). */
-export function sighashOf({ tx, transaction, index }: { tx: Transaction; transaction: UnsignedTransaction; index: number }): Uint8Array {
-  if (!Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
-    throw new InvalidInputIndexError({ index, count: transaction.inputs.length });
+// Byte encodings the two digests share (all integers little-endian, as in the transaction).
+
+function u32le(value: number, name: string): Uint8Array {
+  // nVersion is a signed 32-bit field: its two's complement bytes are those of `value >>> 0`.
+  if (!Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
+    throw new RangeError(`"${name}" expected a 32-bit integer, got ${value}`);
   }
-  const input = transaction.inputs[index];
-  const type = inputTypeOf(input.scriptPubKey);
-  if (type === 'p2wpkh') {
-    // BIP143, SIGHASH_ALL: double-SHA256 of
-    //   nVersion | hashPrevouts (all outpoints) | hashSequence (all nSequence) |
-    //   this outpoint | scriptCode | value of the spent output | this nSequence |
-    //   hashOutputs (all outputs) | nLockTime | sighash type (0x01, 4 bytes LE).
-    // For P2WPKH the scriptCode is the P2PKH script of the same key hash:
-    //   OP_DUP OP_HASH160 <20-byte hash> OP_EQUALVERIFY OP_CHECKSIG.
-    const scriptCode = OutScript.encode({ type: 'pkh', hash: input.scriptPubKey.subarray(2) });
-    return tx.preimageWitnessV0(index, scriptCode, SigHash.ALL, input.value);
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value >>> 0, true);
+  return bytes;
+}
+
+function u64le(value: bigint, name: string): Uint8Array {
+  if (typeof value !== 'bigint' || value < 0n || value > 0xffffffffffffffffn) {
+    throw new RangeError(`"${name}" expected a 64-bit unsigned bigint, got ${String(value)}`);
   }
-  if (type === 'p2tr') {
-    // BIP341 key path, SIGHASH_DEFAULT (0x00, same coverage as ALL, no sighash byte in the
-    // signature): hash_TapSighash(0x00 | hash_type | nVersion | nLockTime | sha_prevouts |
-    //   sha_amounts | sha_scriptpubkeys | sha_sequences | sha_outputs | spend_type 0 |
-    //   input_index). Unlike BIP143 it commits to the amounts and scripts of ALL spent
-    //   outputs, which is why every input carries its value and scriptPubKey.
-    return tx.preimageWitnessV1(
-      index,
-      transaction.inputs.map((each) => each.scriptPubKey),
-      SigHash.DEFAULT,
-      transaction.inputs.map((each) => each.value),
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, value, true);
+  return bytes;
+}
+
+/** A script with its CompactSize length prefix, as scripts appear inside a transaction. */
+function withLength(script: Uint8Array): Uint8Array {
+  const n = script.length;
+  const prefix = n < 0xfd ? [n] : n <= 0xffff ? [0xfd, n & 0xff, n >>> 8] : [0xfe, ...u32le(n, 'script length')];
+  return concatBytes(Uint8Array.from(prefix), script);
+}
+
+/** An outpoint as serialized: the txid's 32 bytes in internal order (display order reversed), then vout. */
+function outpoint(input: TxInput, index: number): Uint8Array {
+  return concatBytes(hex.decode(assertTxid(input, index)).reverse(), u32le(input.vout, `vout of input ${index}`));
+}
+
+function assertTxid(input: TxInput, index: number): string {
+  if (typeof input.txid !== 'string' || !TXID_PATTERN.test(input.txid)) {
+    throw new RangeError(`"txid" of input ${index} expected 64 hex characters, got ${String(input.txid)}`);
+  }
+  return input.txid;
+}
+
+/** A transaction output as serialized: value, then its script with its length. */
+function serializedOutput(output: TxOutput, index: number): Uint8Array {
+  return concatBytes(u64le(output.value, `value of output ${index}`), withLength(output.scriptPubKey));
+}
+
+/** BIP340 tagged hash: SHA256(SHA256(tag) ‖ SHA256(tag) ‖ message). */
+function taggedHash(tag: string, message: Uint8Array): Uint8Array {
+  const tagHash = sha256(utf8ToBytes(tag));
+  return sha256(concatBytes(tagHash, tagHash, message));
+}
+
+/**
+ * The single SHA-256s over all inputs and outputs (BIP341 "sha_*"). BIP143's shared hashes are
+ * the double SHA-256 of the same serializations, so each is one more SHA-256 of these: both
+ * digests derive from one pass over the transaction.
+ */
+type SharedHashes = {
+  /** SHA256 of every outpoint (txid ‖ vout), in input order. */
+  prevouts: Uint8Array;
+  /** SHA256 of every spent output's value (8 bytes LE), in input order (BIP341 only). */
+  amounts: Uint8Array;
+  /** SHA256 of every spent output's script, each with its CompactSize length (BIP341 only). */
+  scriptPubKeys: Uint8Array;
+  /** SHA256 of every nSequence (4 bytes LE). */
+  sequences: Uint8Array;
+  /** SHA256 of every output (value ‖ script with its length). */
+  outputs: Uint8Array;
+  /** BIP143's hashPrevouts, hashSequence and hashOutputs: the same, hashed twice. */
+  hashPrevouts: Uint8Array;
+  hashSequence: Uint8Array;
+  hashOutputs: Uint8Array;
+};
+
+function sharedHashes(transaction: UnsignedTransaction): SharedHashes {
+  const { inputs, outputs } = transaction;
+  const prevouts = sha256(concatBytes(...inputs.map(outpoint)));
+  const sequences = sha256(concatBytes(...inputs.map((input, i) => u32le(input.sequence, `sequence of input ${i}`))));
+  const outputsHash = sha256(concatBytes(...outputs.map(serializedOutput)));
+  return {
+    prevouts,
+    amounts: sha256(concatBytes(...inputs.map((input, i) => u64le(input.value, `value of input ${i}`)))),
+    scriptPubKeys: sha256(concatBytes(...inputs.map((input) => withLength(input.scriptPubKey)))),
+    sequences,
+    outputs: outputsHash,
+    hashPrevouts: sha256(prevouts),
+    hashSequence: sha256(sequences),
+    hashOutputs: sha256(outputsHash),
+  };
+}
+
+/** SIGHASH_ALL (BIP143 inputs) and SIGHASH_DEFAULT (BIP341 key path): all inputs, all outputs. */
+const SIGHASH_ALL = 0x01;
+const SIGHASH_DEFAULT = 0x00;
+
+/**
+ * A function giving the sighash of any input of `transaction` (see `getSighash`). The hashes
+ * over all inputs and outputs, which both algorithms commit to, are computed once, on the first
+ * call, so that hashing every input costs time linear in the inputs, not quadratic.
+ * `transaction` must not change while the function is in use.
+ */
+export function sighasher(transaction: UnsignedTransaction): (index: number) => Uint8Array {
+  let shared: SharedHashes | undefined;
+  const version = u32le(transaction.version, 'version');
+  const lockTime = u32le(transaction.lockTime, 'lockTime');
+  return (index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
+      throw new InvalidInputIndexError({ index, count: transaction.inputs.length });
+    }
+    const input = transaction.inputs[index];
+    const type = inputTypeOf(input.scriptPubKey);
+    if (type === undefined) throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
+    shared ??= sharedHashes(transaction);
+    if (type === 'p2wpkh') {
+      // BIP143, SIGHASH_ALL: double SHA-256 of
+      //    1. nVersion (4 bytes LE)
+      //    2. hashPrevouts: double SHA-256 of all outpoints
+      //    3. hashSequence: double SHA-256 of all nSequence
+      //    4. this input's outpoint (32-byte txid ‖ 4-byte vout)
+      //    5. scriptCode: for P2WPKH the P2PKH script of the same key hash, with its length:
+      //       0x19 OP_DUP OP_HASH160 0x14 <20-byte hash> OP_EQUALVERIFY OP_CHECKSIG
+      //    6. value of the spent output (8 bytes LE)
+      //    7. this input's nSequence (4 bytes LE)
+      //    8. hashOutputs: double SHA-256 of all outputs
+      //    9. nLockTime (4 bytes LE)
+      //   10. sighash type (4 bytes LE): SIGHASH_ALL
+      const scriptCode = concatBytes(Uint8Array.of(0x19, 0x76, 0xa9, 0x14), input.scriptPubKey.subarray(2), Uint8Array.of(0x88, 0xac));
+      const preimage = concatBytes(
+        version,
+        shared.hashPrevouts,
+        shared.hashSequence,
+        outpoint(input, index),
+        scriptCode,
+        u64le(input.value, `value of input ${index}`),
+        u32le(input.sequence, `sequence of input ${index}`),
+        shared.hashOutputs,
+        lockTime,
+        u32le(SIGHASH_ALL, 'sighash type'),
+      );
+      return sha256(sha256(preimage));
+    }
+    // BIP341 key path, SIGHASH_DEFAULT (0x00: the coverage of SIGHASH_ALL, no sighash byte in
+    // the signature): hash_TapSighash(0x00 ‖ SigMsg(0x00, 0)), where SigMsg is
+    //   hash_type (1 byte) ‖ nVersion ‖ nLockTime ‖
+    //   sha_prevouts ‖ sha_amounts ‖ sha_scriptpubkeys ‖ sha_sequences   (not ANYONECANPAY)
+    //   ‖ sha_outputs                                                    (not NONE or SINGLE)
+    //   ‖ spend_type (1 byte: ext_flag 0 × 2 + no annex = 0) ‖ input_index (4 bytes LE).
+    // Unlike BIP143 it commits to the amounts and scripts of ALL spent outputs, which is why
+    // every input carries its value and scriptPubKey.
+    const sigMsg = concatBytes(
+      Uint8Array.of(SIGHASH_DEFAULT),
+      version,
+      lockTime,
+      shared.prevouts,
+      shared.amounts,
+      shared.scriptPubKeys,
+      shared.sequences,
+      shared.outputs,
+      Uint8Array.of(0x00),
+      u32le(index, 'input index'),
     );
-  }
-  throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
+    // The leading 0x00 is the sighash epoch.
+    return taggedHash('TapSighash', concatBytes(Uint8Array.of(0x00), sigMsg));
+  };
 }
 
 /**
@@ -486,15 +634,16 @@ export function sighashOf({ tx, transaction, index }: { tx: Transaction; transac
  * @throws {UnsupportedInputError} when the input is neither P2WPKH nor P2TR.
  */
 export function getSighash({ transaction, index }: { transaction: UnsignedTransaction; index: number }): Uint8Array {
-  return sighashOf({ tx: toScureTransaction(transaction), transaction, index });
+  return sighasher(transaction)(index);
 }
 
 /**
- * The messages to sign, one per input, in input order (see `getSighash`).
+ * The messages to sign, one per input, in input order (see `getSighash`). The hashes shared by
+ * all inputs are computed once, so the cost grows linearly with the inputs.
  *
  * @throws {UnsupportedInputError}
  */
 export function getSighashes(transaction: UnsignedTransaction): Uint8Array[] {
-  const tx = toScureTransaction(transaction);
-  return transaction.inputs.map((_, index) => sighashOf({ tx, transaction, index }));
+  const sighash = sighasher(transaction);
+  return transaction.inputs.map((_, index) => sighash(index));
 }
