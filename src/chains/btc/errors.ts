@@ -151,6 +151,17 @@ export class InvalidUtxoError extends BtcError {
   }
 }
 
+/** A transaction field that cannot be serialized (a txid that is not 64 hex characters, an integer out of range). */
+export class MalformedTransactionError extends BtcError {
+  override name = 'MalformedTransactionError';
+  readonly field: string;
+
+  constructor({ field, value, details }: { field: string; value: string; details: string }) {
+    super(`Malformed transaction field "${field}": ${value}`, { details });
+    this.field = field;
+  }
+}
+
 /** An input this module cannot sign: its scriptPubKey is neither P2WPKH nor P2TR. */
 export class UnsupportedInputError extends BtcError {
   override name = 'UnsupportedInputError';

@@ -31,6 +31,7 @@ import {
   InvalidFeeRateError,
   InvalidInputIndexError,
   InvalidUtxoError,
+  MalformedTransactionError,
   NoOutputsError,
   TooManyInputsError,
   UnsupportedInputError,
@@ -423,6 +424,22 @@ describe('sighashes: standard vectors', () => {
     );
     catchError(() => getSighashes(transaction), UnsupportedInputError);
     catchError(() => getSighash({ transaction, index: 2 }), InvalidInputIndexError);
+  });
+
+  test('a transaction with a field that cannot be serialized is a typed error naming it', () => {
+    const vector = loadVectors<Bip143>('bip143.json').nativeP2wpkh;
+    const transaction = fromRaw({
+      raw: vector.unsignedTx,
+      spent: vector.spentOutputs.map(({ scriptPubKey, value }) => ({ scriptPubKey, value: parseBtc(value) })),
+    });
+    const badTxid = { ...transaction, inputs: [{ ...transaction.inputs[0], txid: 'abcd' }, ...transaction.inputs.slice(1)] };
+    const error = catchError(() => serializeTransaction(badTxid), MalformedTransactionError);
+    assert.equal(error.message, 'Malformed transaction field "txid of input 0": abcd: expected 64 hex characters');
+    const badVersion = { ...transaction, version: 2 ** 32 };
+    assert.equal(
+      catchError(() => getSighash({ transaction: badVersion, index: vector.signedInput }), MalformedTransactionError).field,
+      'version',
+    );
   });
 
   type Bip341 = {

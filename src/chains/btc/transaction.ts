@@ -18,6 +18,7 @@ import {
   InvalidAddressError,
   InvalidAmountError,
   InvalidFeeRateError,
+  MalformedTransactionError,
   InvalidInputIndexError,
   InvalidNetworkError,
   InvalidUtxoError,
@@ -465,7 +466,7 @@ export function serializeTransaction(transaction: UnsignedTransaction): Uint8Arr
 function u32le(value: number, name: string): Uint8Array {
   // nVersion is a signed 32-bit field: its two's complement bytes are those of `value >>> 0`.
   if (!Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
-    throw new RangeError(`"${name}" expected a 32-bit integer, got ${value}`);
+    throw new MalformedTransactionError({ field: name, value: String(value), details: 'expected a 32-bit integer' });
   }
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, value >>> 0, true);
@@ -474,7 +475,7 @@ function u32le(value: number, name: string): Uint8Array {
 
 function u64le(value: bigint, name: string): Uint8Array {
   if (typeof value !== 'bigint' || value < 0n || value > 0xffffffffffffffffn) {
-    throw new RangeError(`"${name}" expected a 64-bit unsigned bigint, got ${String(value)}`);
+    throw new MalformedTransactionError({ field: name, value: String(value), details: 'expected a 64-bit unsigned bigint' });
   }
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigUint64(0, value, true);
@@ -495,7 +496,11 @@ function outpoint(input: TxInput, index: number): Uint8Array {
 
 function assertTxid(input: TxInput, index: number): string {
   if (typeof input.txid !== 'string' || !TXID_PATTERN.test(input.txid)) {
-    throw new RangeError(`"txid" of input ${index} expected 64 hex characters, got ${String(input.txid)}`);
+    throw new MalformedTransactionError({
+      field: `txid of input ${index}`,
+      value: String(input.txid),
+      details: 'expected 64 hex characters',
+    });
   }
   return input.txid;
 }
