@@ -1,7 +1,7 @@
 /**
  * `npm run build`: builds the wallet canister with azle from the repository's dfx.json, then checks
  * that the Candid azle generates from the code is the committed canisters/wallet/wallet.did
- * (STYLE convention 5). Prints the Wasm path and size; exits non-zero on a build failure or a
+ * (CONTRIBUTING.md convention 5). Prints the Wasm path and size; exits non-zero on a build failure or a
  * Candid mismatch.
  *
  * Why the check compares canonical forms, not text: azle prints every type inline (no names,

@@ -1,5 +1,5 @@
 /**
- * THE one place that builds derivation paths for the IC's threshold keys (STYLE convention 2):
+ * THE one place that builds derivation paths for the IC's threshold keys (CONTRIBUTING.md convention 2):
  * every key the wallet canister asks the management canister for comes from a path built here.
  *
  * Byte layout, as in DFINITY's chain-fusion-signer (`derivation_path.rs`): a path is a list of

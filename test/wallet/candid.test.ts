@@ -1,6 +1,6 @@
 /**
  * The wallet's committed Candid (canisters/wallet/wallet.did) against the Candid azle generates
- * from the canister's code (STYLE convention 5), and the canonical form that comparison uses.
+ * from the canister's code (CONTRIBUTING.md convention 5), and the canonical form that comparison uses.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The wallet's Candid types, one set per endpoint (STYLE convention 5). canisters/wallet/wallet.did
+ * The wallet's Candid types, one set per endpoint (CONTRIBUTING.md convention 5). canisters/wallet/wallet.did
  * spells the same types with their names; test/wallet/candid.test.ts checks it against the build.
  */
 import { IDL } from 'azle';

@@ -1,6 +1,6 @@
 /**
  * The wallet canister: each caller's BTC, ETH and SOL addresses, derived from the IC's threshold
- * keys. Endpoints follow STYLE convention 4: guard (no anonymous callers), then an inner function
+ * keys. Endpoints follow CONTRIBUTING.md convention 4: guard (no anonymous callers), then an inner function
  * returning a `Result`, which is the Candid `variant { Ok; Err }` at the boundary.
  * The Candid interface is canisters/wallet/wallet.did.
  */

@@ -1,5 +1,5 @@
 /**
- * THE wrapper for the wallet's management-canister calls (STYLE convention 3): every call to
+ * THE wrapper for the wallet's management-canister calls (CONTRIBUTING.md convention 3): every call to
  * `aaaaa-aa` goes through here, with key names from the init config, and every rejection comes
  * back as a typed `Err` instead of a trap.
  *
