@@ -9,16 +9,12 @@
 import { IDL, StableBTreeMap, stableJson, trap } from 'azle';
 import { WalletConfig, type EvmChain, type SolanaConfig } from './candid.ts';
 import { MEMORY } from './memory.ts';
+import { candidValue } from './stable.ts';
 import type * as btc from '../../../src/chains/btc/index.ts';
 
 const CONFIG_KEY = 'config';
 
-const candidWalletConfig = {
-  toBytes: (config: WalletConfig): Uint8Array => new Uint8Array(IDL.encode([WalletConfig], [config])),
-  fromBytes: (bytes: Uint8Array): WalletConfig => IDL.decode([WalletConfig], bytes)[0] as unknown as WalletConfig,
-};
-
-const store = new StableBTreeMap<string, WalletConfig>(MEMORY.config, stableJson, candidWalletConfig);
+const store = new StableBTreeMap<string, WalletConfig>(MEMORY.config, stableJson, candidValue<WalletConfig>(WalletConfig));
 
 /** Heap copy of the stored configuration: decoded once per message batch, not per call. */
 let cached: WalletConfig | undefined;

@@ -7,11 +7,12 @@
  * the signatures asked for at once (a BTC send of n inputs asks for n), so a send is either
  * admitted whole or refused before anything is signed.
  */
-import { canisterCycleBalance, isController, StableBTreeMap, time, type Principal } from 'azle';
+import { canisterCycleBalance, IDL, isController, StableBTreeMap, time, type Principal } from 'azle';
 import type { AccessError, SigningGuardError } from './candid.ts';
 import { loadConfig } from './config.ts';
 import { signatureFee } from './fees.ts';
 import { MEMORY } from './memory.ts';
+import { candidValue, textKey } from './stable.ts';
 import { isAuditor, loadSettings } from './settings.ts';
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -19,7 +20,8 @@ const NS_PER_DAY = 86_400n * NS_PER_SECOND;
 
 /** Per user: the times of the signatures in the current window, and the day's count. */
 type Usage = { recent_ns: bigint[]; day: bigint; day_count: number };
-const usage = new StableBTreeMap<string, Usage>(MEMORY.usage);
+const StoredUsage = IDL.Record({ recent_ns: IDL.Vec(IDL.Nat64), day: IDL.Nat64, day_count: IDL.Nat32 });
+const usage = new StableBTreeMap<string, Usage>(MEMORY.usage, textKey, candidValue<Usage>(StoredUsage));
 
 /** Signatures asked of the management canister and not yet answered (heap: no call outlives an upgrade). */
 let inFlight = 0;

@@ -5,6 +5,7 @@
  */
 import { IDL, StableBTreeMap, time, type Principal } from 'azle';
 import { MEMORY } from './memory.ts';
+import { candidValue, textKey, u64Key } from './stable.ts';
 
 export const TxStatus = IDL.Variant({ pending: IDL.Null, confirmed: IDL.Null, failed: IDL.Text });
 export type TxStatus = { pending: null } | { confirmed: null } | { failed: string };
@@ -46,16 +47,8 @@ export type Transaction = {
   details: string;
 };
 
-const candidTransaction = {
-  toBytes: (tx: Transaction): Uint8Array => new Uint8Array(IDL.encode([Transaction], [tx])),
-  fromBytes: (bytes: Uint8Array): Transaction => IDL.decode([Transaction], bytes)[0] as unknown as Transaction,
-};
-const textKey = {
-  toBytes: (key: string) => new TextEncoder().encode(key),
-  fromBytes: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
-};
-const sends = new StableBTreeMap<string, Transaction>(MEMORY.history, textKey, candidTransaction);
-const counts = new StableBTreeMap<string, bigint>(MEMORY.historyCounts, textKey);
+const sends = new StableBTreeMap<string, Transaction>(MEMORY.history, textKey, candidValue<Transaction>(Transaction));
+const counts = new StableBTreeMap<string, bigint>(MEMORY.historyCounts, textKey, u64Key);
 
 export function sendCountOf(owner: Principal): bigint {
   return counts.get(owner.toText()) ?? 0n;

@@ -3,14 +3,15 @@
  * memory: later calls (and the `cached_addresses` query) answer without the management canister.
  * A key never changes for a given canister, key name and path, so the cache is never stale.
  */
-import { canisterSelf, StableBTreeMap, type Principal } from 'azle';
+import { canisterSelf, IDL, StableBTreeMap, type Principal } from 'azle';
 import * as btc from '../../../src/chains/btc/index.ts';
 import * as eth from '../../../src/chains/eth/index.ts';
 import * as sol from '../../../src/chains/sol/index.ts';
-import type { Addresses, KeyError, PublicKeys, Result } from './candid.ts';
+import { Addresses, type KeyError, type PublicKeys, type Result } from './candid.ts';
 import { bitcoinNetworkName, loadConfig } from './config.ts';
 import { ecdsaPublicKey, schnorrPublicKey } from './management.ts';
 import { MEMORY } from './memory.ts';
+import { candidValue, textKey } from './stable.ts';
 import { derivationPathOf } from './signing.ts';
 
 export type UserKeys = {
@@ -21,7 +22,9 @@ export type UserKeys = {
   addresses: Addresses;
 };
 
-const store = new StableBTreeMap<string, UserKeys>(MEMORY.keys);
+const Blob = IDL.Vec(IDL.Nat8);
+const StoredKeys = IDL.Record({ btc_ecdsa: Blob, btc_bip340: Blob, eth_ecdsa: Blob, sol_ed25519: Blob, addresses: Addresses });
+const store = new StableBTreeMap<string, UserKeys>(MEMORY.keys, textKey, candidValue<UserKeys>(StoredKeys));
 
 /** The cached keys of `principal`, if it called `addresses` (or any signing endpoint) before. */
 export function cachedKeys(principal: Principal): UserKeys | undefined {

@@ -4,6 +4,7 @@
  */
 import { IDL, StableBTreeMap, type Principal } from 'azle';
 import { MEMORY } from './memory.ts';
+import { candidValue, textKey } from './stable.ts';
 
 export const Limits = IDL.Record({
   /** Per user: at most this many signatures in any window of `rate_window_seconds`. */
@@ -54,11 +55,7 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 const KEY = 'settings';
-const candidSettings = {
-  toBytes: (settings: Settings): Uint8Array => new Uint8Array(IDL.encode([Settings], [settings])),
-  fromBytes: (bytes: Uint8Array): Settings => IDL.decode([Settings], bytes)[0] as unknown as Settings,
-};
-const store = new StableBTreeMap<string, Settings>(MEMORY.settings, undefined, candidSettings);
+const store = new StableBTreeMap<string, Settings>(MEMORY.settings, textKey, candidValue<Settings>(Settings));
 let cached: Settings | undefined;
 
 export function loadSettings(): Settings {

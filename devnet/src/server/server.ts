@@ -61,7 +61,10 @@ export class DevnetServer {
 
   async listen(args: { port: number; host?: string }): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
+    // Long enough that clients (undici closes an idle socket 1 s before the server's hint) always
+    // close idle connections first: a message that runs for seconds blocks this process, and a
+    // server-side idle timer firing late would reset a socket the client has just written to.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(args.port, args.host ?? '127.0.0.1', () => resolve());

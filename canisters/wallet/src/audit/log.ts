@@ -12,6 +12,7 @@ import { certifiedDataSet, IDL, StableBTreeMap, time, type Principal } from 'azl
 import { appendLeaf, auditHeadDigest, consistencyProof, inclusionProof, leafHash, rootHash } from '../../../../src/lib/audit/index.ts';
 import type { MerkleNodeStore } from '../../../../src/lib/audit/index.ts';
 import { MEMORY } from '../memory.ts';
+import { rawBytes, textKey, u64Key } from '../stable.ts';
 
 export const SignatureEvent = IDL.Record({
   chain: IDL.Text,
@@ -44,20 +45,6 @@ export type AuditEvent = { signature: SignatureEvent } | { admin: AdminEvent };
 
 export const AuditEntry = IDL.Record({ index: IDL.Nat64, time_ns: IDL.Nat64, caller: IDL.Principal, event: AuditEvent });
 export type AuditEntry = { index: bigint; time_ns: bigint; caller: Principal; event: AuditEvent };
-
-const rawBytes = { toBytes: (bytes: Uint8Array) => bytes, fromBytes: (bytes: Uint8Array) => bytes };
-const textKey = {
-  toBytes: (key: string) => new TextEncoder().encode(key),
-  fromBytes: (bytes: Uint8Array) => new TextDecoder().decode(bytes),
-};
-const u64Key = {
-  toBytes: (n: bigint) => {
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setBigUint64(0, n, false);
-    return bytes;
-  },
-  fromBytes: (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, false),
-};
 
 const leaves = new StableBTreeMap<bigint, Uint8Array>(MEMORY.auditLeaves, u64Key, rawBytes);
 const nodeMap = new StableBTreeMap<string, Uint8Array>(MEMORY.auditNodes, textKey, rawBytes);

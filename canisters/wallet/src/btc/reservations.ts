@@ -4,12 +4,14 @@
  * reservation ends when the coin leaves the UTXO set (its spend is in a block), when the send
  * fails before broadcast, or after the controllers' timeout.
  */
-import { StableBTreeMap, time, type Principal } from 'azle';
+import { IDL, StableBTreeMap, time, type Principal } from 'azle';
 import { MEMORY } from '../memory.ts';
 import { loadSettings } from '../settings.ts';
+import { candidValue, textKey } from '../stable.ts';
 
-type Reservation = { owner: string; reserved_at_ns: bigint; send_txid: string };
-const reservations = new StableBTreeMap<string, Reservation>(MEMORY.btcReservations);
+type Reservation = { owner: string; reserved_at_ns: bigint };
+const StoredReservation = IDL.Record({ owner: IDL.Text, reserved_at_ns: IDL.Nat64 });
+const reservations = new StableBTreeMap<string, Reservation>(MEMORY.btcReservations, textKey, candidValue<Reservation>(StoredReservation));
 
 const keyOf = ({ txid, vout }: { txid: string; vout: number }) => `${txid}:${vout}`;
 
@@ -21,18 +23,9 @@ export function isReserved(outpoint: { txid: string; vout: number }): boolean {
   return time() - reservation.reserved_at_ns < timeoutNs;
 }
 
-export function reserve({
-  owner,
-  outpoints,
-  sendTxid,
-}: {
-  owner: Principal;
-  outpoints: { txid: string; vout: number }[];
-  sendTxid: string;
-}): void {
+export function reserve({ owner, outpoints }: { owner: Principal; outpoints: { txid: string; vout: number }[] }): void {
   const now = time();
-  for (const outpoint of outpoints)
-    reservations.insert(keyOf(outpoint), { owner: owner.toText(), reserved_at_ns: now, send_txid: sendTxid });
+  for (const outpoint of outpoints) reservations.insert(keyOf(outpoint), { owner: owner.toText(), reserved_at_ns: now });
 }
 
 export function release(outpoints: { txid: string; vout: number }[]): void {

@@ -104,7 +104,7 @@ export async function btcSend({
     return { Err: requestErrorOf({ field: error instanceof btc.InvalidFeeRateError ? 'fee_rate_msat_per_vb' : 'amount_sats', error }) };
   }
   const outpoints = built.transaction.inputs.map(({ txid, vout }) => ({ txid, vout }));
-  reserve({ owner: caller, outpoints, sendTxid: '' });
+  reserve({ owner: caller, outpoints });
 
   const signed = await signTransaction({ caller, keys: keys.Ok, type, transaction: built.transaction, method: 'btc_send', network });
   if ('Err' in signed) {
