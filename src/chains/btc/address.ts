@@ -13,6 +13,7 @@ import { bech32, bech32m, createBase58check, hex } from '@scure/base';
 import { secp256k1, schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
 import { InvalidAddressError, InvalidNetworkError, InvalidPublicKeyError, UnsupportedAddressError, WrongNetworkError } from './errors.ts';
 
 /** The networks of the IC's Bitcoin canister (`variant { mainnet; testnet; regtest }`). */
@@ -58,13 +59,13 @@ export type ParseAddressErrorType = InvalidNetworkError | InvalidAddressError | 
  */
 export function assertNetwork(network: unknown): asserts network is BitcoinNetwork {
   if (typeof network !== 'string' || !(BITCOIN_NETWORKS as readonly string[]).includes(network)) {
-    throw new InvalidNetworkError(String(network));
+    throw new InvalidNetworkError(describeValue(network));
   }
 }
 
 /** Hex of `value` if it is bytes, else its string form: for error messages. */
 function describeKey(value: unknown): string {
-  return value instanceof Uint8Array ? hex.encode(value) : String(value);
+  return value instanceof Uint8Array ? hex.encode(value) : describeValue(value);
 }
 
 /**
@@ -115,7 +116,9 @@ function toXOnly(publicKey: unknown): Uint8Array {
  * p2wpkhAddress({ publicKey: hex.decode('0330d54fd0dd420a6e5f8d3624f5f3482cae350f79d5f0753bf5beef9c2d91af3c'), network: 'mainnet' });
  * // 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
  */
-export function p2wpkhAddress({ publicKey, network }: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+export function p2wpkhAddress(args: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+  assertParameterObject(args, 'p2wpkhAddress');
+  const { publicKey, network } = args;
   assertNetwork(network);
   assertCompressedPublicKey(publicKey);
   const address = p2wpkh(publicKey, NETWORK_PARAMS[network]).address;
@@ -151,7 +154,9 @@ export function taprootOutputKey(publicKey: Uint8Array): Uint8Array {
  * p2trAddress({ publicKey: hex.decode('03cc8a4bc64d897bddc5fbc2f670f7a8ba0b386779106cf1223c6fc5d7cd6fc115'), network: 'mainnet' });
  * // 'bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr'
  */
-export function p2trAddress({ publicKey, network }: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+export function p2trAddress(args: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+  assertParameterObject(args, 'p2trAddress');
+  const { publicKey, network } = args;
   assertNetwork(network);
   // No script tree: scure's p2tr applies the same BIP341 tweak with h = empty.
   return p2tr(toXOnly(publicKey), undefined, NETWORK_PARAMS[network]).address;
@@ -166,7 +171,8 @@ export function p2trAddress({ publicKey, network }: { publicKey: Uint8Array; net
  * here 32 bytes and a valid x-only key. Base58check: a 1-byte version then a 20-byte hash.
  * Testnet and regtest share base58 version bytes, so a base58 test address is accepted for both.
  *
- * @throws {InvalidAddressError} for anything that is not a valid address.
+ * @throws {InvalidAddressError} for anything that is not a valid address on any network (so
+ *   an address invalid everywhere is never reported as WrongNetworkError).
  * @throws {WrongNetworkError} for a valid address of another network.
  * @throws {UnsupportedAddressError} for a valid segwit address of another version or length.
  * @throws {InvalidNetworkError}
@@ -175,10 +181,12 @@ export function p2trAddress({ publicKey, network }: { publicKey: Uint8Array; net
  * parseAddress({ address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', network: 'mainnet' });
  * // { type: 'p2wpkh', network: 'mainnet', scriptPubKey: hex.decode('0014751e76e8199196d454941c45d1b3a323f1433bd6') }
  */
-export function parseAddress({ address, network }: { address: string; network: BitcoinNetwork }): ParsedAddress {
+export function parseAddress(args: { address: string; network: BitcoinNetwork }): ParsedAddress {
+  assertParameterObject(args, 'parseAddress');
+  const { address, network } = args;
   assertNetwork(network);
   if (typeof address !== 'string') {
-    throw new InvalidAddressError(String(address), `expected a string, got ${typeof address}`);
+    throw new InvalidAddressError(describeValue(address), `expected a string, got ${typeof address}`);
   }
   // Bounding the length first also bounds the base58 decoder's quadratic work.
   if (address.length === 0 || address.length > MAX_ADDRESS_LENGTH) {
@@ -200,6 +208,18 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
   if (addressNetwork === undefined) {
     throw new InvalidAddressError(address, `unknown human-readable part "${prefix}"`);
   }
+  // BIP341: an output key that is not a valid x coordinate can never be spent. Checked before
+  // the network, so that an address no network accepts is reported invalid, not misplaced.
+  if (version === 1 && program.length === 32) {
+    try {
+      schnorr.utils.lift_x(bytesToNumberBE(program));
+    } catch {
+      throw new InvalidAddressError(
+        address,
+        'the taproot output key is not a valid x-only public key; coins sent to it could never be spent',
+      );
+    }
+  }
   if (addressNetwork !== network) {
     throw new WrongNetworkError({ address, expected: network, actual: addressNetwork });
   }
@@ -212,15 +232,6 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
   // witness v1..v16 program: OP_1..OP_16 (0x51..0x60), then a push of the program.
   const scriptPubKey = Uint8Array.of(0x50 + version, program.length, ...program);
   if (version === 1 && program.length === 32) {
-    // BIP341: an output key that is not a valid x coordinate can never be spent.
-    try {
-      schnorr.utils.lift_x(bytesToNumberBE(program));
-    } catch {
-      throw new InvalidAddressError(
-        address,
-        'the taproot output key is not a valid x-only public key; coins sent to it could never be spent',
-      );
-    }
     return { type: 'p2tr', network, scriptPubKey: OutScript.encode({ type: 'tr', pubkey: program }) };
   }
   throw new UnsupportedAddressError({

@@ -6,6 +6,7 @@
 import { bytesToHex, checksumAddress, decodeFunctionData, encodeFunctionData, erc20Abi, hexToBytes } from 'viem';
 import type { Address } from 'viem';
 import { parseAddress } from './address.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
 import { InvalidCallDataError, InvalidTransactionError } from './errors.ts';
 import type { InvalidAddressError } from './errors.ts';
 
@@ -28,12 +29,14 @@ export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransact
  * @example
  * bytesToHex(encodeErc20Transfer({ to: '0x...', amount: 1_000_000n }));
  */
-export function encodeErc20Transfer({ to, amount }: { to: string; amount: bigint }): Uint8Array {
+export function encodeErc20Transfer(args: { to: string; amount: bigint }): Uint8Array {
+  assertParameterObject(args, 'encodeErc20Transfer');
+  const { to, amount } = args;
   const recipient = parseAddress(to);
   if (typeof amount !== 'bigint' || amount < 0n || amount > MAX_UINT256) {
     throw new InvalidTransactionError({
       field: 'amount',
-      value: String(amount),
+      value: describeValue(amount),
       details: 'expected a bigint in 0..2^256-1',
     });
   }
@@ -49,7 +52,7 @@ export function encodeErc20Transfer({ to, amount }: { to: string; amount: bigint
  */
 export function decodeErc20Transfer(data: Uint8Array): { to: Address; amount: bigint } {
   if (!(data instanceof Uint8Array)) {
-    throw new InvalidCallDataError(String(data), 'expected a Uint8Array');
+    throw new InvalidCallDataError(describeValue(data), 'expected a Uint8Array');
   }
   const hex = bytesToHex(data);
   if (data.length < 4 || bytesToHex(data.subarray(0, 4)) !== ERC20_TRANSFER_SELECTOR) {
