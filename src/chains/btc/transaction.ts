@@ -250,7 +250,7 @@ export function estimateVsize(args: { inputTypes: readonly InputType[]; outputSc
     throw new MalformedTransactionError({ field: 'outputScripts', value: describeValue(outputScripts), details: 'expected an array' });
   }
   let inputsWeight = 0;
-  inputTypes.forEach((type: unknown, index) => {
+  Array.from(inputTypes as unknown[], (type, index) => {
     if (type !== 'p2wpkh' && type !== 'p2tr') {
       throw new MalformedTransactionError({
         field: `inputTypes[${index}]`,
@@ -260,7 +260,7 @@ export function estimateVsize(args: { inputTypes: readonly InputType[]; outputSc
     }
     inputsWeight += INPUT_WEIGHT[type];
   });
-  outputScripts.forEach((script: unknown, index) => {
+  Array.from(outputScripts as unknown[], (script, index) => {
     if (!(script instanceof Uint8Array)) {
       throw new MalformedTransactionError({
         field: `outputScripts[${index}]`,
@@ -334,7 +334,7 @@ function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: Bi
     throw new InvalidUtxoError(String(utxos), 'expected an array of UTXOs');
   }
   const seen = new Set<string>();
-  return utxos.map((utxo) => {
+  return Array.from(utxos as unknown[] as (Utxo | undefined)[], (utxo) => {
     const outpoint = `${describeValue(utxo?.txid)}:${describeValue(utxo?.vout)}`;
     if (typeof utxo?.txid !== 'string' || !TXID_PATTERN.test(utxo.txid)) {
       throw new InvalidUtxoError(outpoint, 'txid must be 64 hex characters');
@@ -366,7 +366,7 @@ function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: Bi
 function validatePayments({ outputs, network }: { outputs: readonly Payment[]; network: BitcoinNetwork }): TxOutput[] {
   if (!Array.isArray(outputs) || outputs.length === 0) throw new NoOutputsError();
   let total = 0n;
-  const result = outputs.map((output: unknown, index) => {
+  const result = Array.from(outputs as unknown[], (output, index) => {
     if (typeof output !== 'object' || output === null) {
       throw new MalformedTransactionError({
         field: `outputs[${index}]`,
@@ -540,8 +540,8 @@ function checkScript(field: string, value: unknown): Uint8Array {
  * they accept and refuse exactly the same objects. It refuses what cannot be serialized and
  * what Bitcoin's consensus rules (Bitcoin Core src/consensus/tx_check.cpp `CheckTransaction`,
  * src/consensus/tx_verify.cpp `CheckTxInputs`) make invalid whatever the signatures:
- * - version: an integer in -2^31..2^31-1 (a signed 32-bit field); lockTime, vout and sequence:
- *   integers in 0..2^32-1;
+ * - version, lockTime, vout and sequence: integers in 0..2^32-1 (Bitcoin Core reads nVersion
+ *   as a uint32_t since v28, src/primitives/transaction.h, as bitcoinjs-lib does);
  * - inputs and outputs: non-empty arrays (bad-txns-vin-empty, bad-txns-vout-empty);
  * - txid: 64 hex characters; no outpoint spent twice (bad-txns-inputs-duplicate);
  * - every input and output value a bigint in 0..MAX_MONEY, and so are their sums
@@ -556,9 +556,7 @@ export function validateTransaction(transaction: UnsignedTransaction): Validated
     throw malformed('transaction', transaction, 'expected { version, lockTime, inputs, outputs }');
   }
   const { version, lockTime, inputs, outputs } = transaction as Record<keyof UnsignedTransaction, unknown>;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < -0x80000000 || version > 0x7fffffff) {
-    throw malformed('version', version, 'expected a signed 32-bit integer');
-  }
+  checkUint32('version', version);
   checkUint32('lockTime', lockTime);
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw malformed('inputs', inputs, 'expected a non-empty array (consensus: bad-txns-vin-empty)');
@@ -568,7 +566,8 @@ export function validateTransaction(transaction: UnsignedTransaction): Validated
   }
   const seen = new Map<string, number>();
   let inputTotal = 0n;
-  const validInputs = inputs.map((input: unknown, index): TxInput => {
+  // Array.from, not map: map skips the holes of a sparse array, which must be refused too.
+  const validInputs = Array.from(inputs as unknown[], (input, index): TxInput => {
     if (typeof input !== 'object' || input === null) {
       throw malformed(`input ${index}`, input, 'expected { txid, vout, sequence, value, scriptPubKey }');
     }
@@ -594,7 +593,7 @@ export function validateTransaction(transaction: UnsignedTransaction): Validated
     throw malformed('inputs', inputTotal, 'the spent values together exceed 21,000,000 BTC (consensus: bad-txns-inputvalues-outofrange)');
   }
   let outputTotal = 0n;
-  const validOutputs = outputs.map((output: unknown, index): TxOutput => {
+  const validOutputs = Array.from(outputs as unknown[], (output, index): TxOutput => {
     if (typeof output !== 'object' || output === null) {
       throw malformed(`output ${index}`, output, 'expected { scriptPubKey, value }');
     }
@@ -607,7 +606,7 @@ export function validateTransaction(transaction: UnsignedTransaction): Validated
   if (outputTotal > MAX_MONEY) {
     throw malformed('outputs', outputTotal, 'the outputs together exceed 21,000,000 BTC (consensus: bad-txns-txouttotal-toolarge)');
   }
-  return { version, lockTime: lockTime as number, inputs: validInputs, outputs: validOutputs, validated: true };
+  return { version: version as number, lockTime: lockTime as number, inputs: validInputs, outputs: validOutputs, validated: true };
 }
 
 /**
@@ -625,7 +624,8 @@ export function encodeValidatedTransaction({
   witnesses?: readonly Uint8Array[][];
 }): Uint8Array {
   return RawTx.encode({
-    version: transaction.version,
+    // The coder's field is a signed 32-bit integer: `| 0` gives the same four bytes.
+    version: transaction.version | 0,
     segwitFlag: witnesses !== undefined,
     inputs: transaction.inputs.map((input) => ({
       // The coder reverses the txid into internal byte order, as `outpoint` below does.
@@ -654,8 +654,8 @@ export function encodeTransaction(args: { transaction: UnsignedTransaction; witn
     if (!Array.isArray(witnesses) || witnesses.length !== transaction.inputs.length) {
       throw malformed('witnesses', witnesses, `expected one witness stack per input (${transaction.inputs.length})`);
     }
-    witnesses.forEach((stack: unknown, index) => {
-      if (!Array.isArray(stack) || !stack.every((item) => item instanceof Uint8Array)) {
+    Array.from(witnesses as unknown[], (stack, index) => {
+      if (!Array.isArray(stack) || !Array.from(stack as unknown[]).every((item) => item instanceof Uint8Array)) {
         throw malformed(`witness of input ${index}`, stack, 'expected an array of Uint8Arrays');
       }
     });
