@@ -15,7 +15,20 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { taprootTweakPrivKey } from '@scure/btc-signer/utils.js';
 import { hex } from '@scure/base';
 import * as btc from '../../src/chains/btc/index.ts';
-import { agrees, bothAccept, hostile, mutateBytes, mutateField, mutateString, ours, params, reference, refused, toHex } from './support.ts';
+import {
+  agrees,
+  bothAccept,
+  hostile,
+  mutateBytes,
+  mutateField,
+  mutateString,
+  ours,
+  params,
+  reference,
+  refused,
+  seeds,
+  toHex,
+} from './support.ts';
 
 bitcoin.initEccLib(ecc);
 
@@ -27,8 +40,15 @@ const BITCOINJS: Record<btc.BitcoinNetwork, bitcoin.Network> = {
 };
 
 const network = fc.constantFrom(...NETWORKS);
-const secret = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((bytes) => ecc.isPrivate(bytes));
-const key = secret.map((s) => ({ secret: s, publicKey: ecc.pointFromScalar(s, true)! }));
+/** 48 key pairs with their P2TR outputs, derived once (see `seeds`); bitcoinjs-lib's taproot tweak is slow. */
+const KEYS = seeds(48).map((s) => {
+  const publicKey = ecc.pointFromScalar(s, true)!;
+  const tr = Object.fromEntries(
+    NETWORKS.map((net) => [net, bitcoin.payments.p2tr({ internalPubkey: publicKey.slice(1), network: BITCOINJS[net] })]),
+  );
+  return { secret: s, publicKey, tr: tr as Record<btc.BitcoinNetwork, bitcoin.Payment> };
+});
+const key = fc.constantFrom(...KEYS);
 /** 33 bytes: valid keys, their mutations, and random bytes with a 0x02/0x03 prefix (about half on the curve). */
 const anyKey = fc.oneof(
   key.map((k) => k.publicKey),
@@ -52,7 +72,7 @@ const validAddress = fc
             ? bitcoin.payments.p2wpkh({ hash: h20, network: n })
             : type === 'p2wsh'
               ? bitcoin.payments.p2wsh({ hash: h32, network: n })
-              : bitcoin.payments.p2tr({ internalPubkey: k.publicKey.slice(1), network: n });
+              : k.tr[net];
     return { network: net, type, address: payment.address! };
   });
 
@@ -268,10 +288,7 @@ const utxo = fc
     byAddress: fc.boolean(),
   })
   .map(({ k, type, txid, vout, value, byAddress }) => {
-    const payment =
-      type === 'p2wpkh'
-        ? bitcoin.payments.p2wpkh({ pubkey: k.publicKey, network: bitcoin.networks.regtest })
-        : bitcoin.payments.p2tr({ internalPubkey: k.publicKey.slice(1), network: bitcoin.networks.regtest });
+    const payment = type === 'p2wpkh' ? bitcoin.payments.p2wpkh({ pubkey: k.publicKey, network: bitcoin.networks.regtest }) : k.tr.regtest;
     return byAddress ? { txid, vout, value, address: payment.address! } : { txid, vout, value, scriptPubKey: payment.output! };
   });
 
@@ -317,7 +334,7 @@ describe('btc differential fuzz: buildTransaction', () => {
         assert.ok(vsize * 4 <= btc.MAX_STANDARD_TX_WEIGHT);
         for (const out of parsed.outs) assert.ok(out.value >= 294n, 'no dust');
       }),
-      params(150),
+      params(100),
     );
   });
 
@@ -483,7 +500,7 @@ describe('btc differential fuzz: hand-built transactions', () => {
 // Signatures
 // ---------------------------------------------------------------------------------------------
 
-type Signer = { secret: Uint8Array; publicKey: Uint8Array; type: btc.InputType };
+type Signer = (typeof KEYS)[number] & { type: btc.InputType };
 
 /** What the IC returns: a 64-byte r‖s ECDSA signature (any s), or a BIP340 signature by the BIP86-tweaked key. */
 function icSign(signer: Signer, sighash: Uint8Array, highS: boolean): Uint8Array {
@@ -497,9 +514,7 @@ function icSign(signer: Signer, sighash: Uint8Array, highS: boolean): Uint8Array
 const signer = fc.record({ k: key, type: fc.constantFrom<btc.InputType>('p2wpkh', 'p2tr') }).map(({ k, type }): Signer => ({ ...k, type }));
 
 function scriptOf(s: Signer): Uint8Array {
-  return s.type === 'p2wpkh'
-    ? bitcoin.payments.p2wpkh({ pubkey: s.publicKey }).output!
-    : bitcoin.payments.p2tr({ internalPubkey: s.publicKey.slice(1) }).output!;
+  return s.type === 'p2wpkh' ? bitcoin.payments.p2wpkh({ pubkey: s.publicKey }).output! : s.tr.mainnet.output!;
 }
 
 const signable = fc

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { WalletError } from '../../src/lib/errors.ts';
 
 /**
@@ -184,4 +185,13 @@ export function mutateBytes(bytes: Uint8Array): fc.Arbitrary<Uint8Array> {
 
 export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * `count` fixed 32-byte seeds (SHA-256 of "fuzz key i"): key pairs are made from them once per
+ * file, so a run spends its time in the functions under test rather than in deriving keys, and
+ * a failing case is reproducible from its seed.
+ */
+export function seeds(count: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) => sha256(new TextEncoder().encode(`fuzz key ${i}`)));
 }

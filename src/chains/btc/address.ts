@@ -171,10 +171,10 @@ export function p2trAddress(args: { publicKey: Uint8Array; network: BitcoinNetwo
  * here 32 bytes and a valid x-only key. Base58check: a 1-byte version then a 20-byte hash.
  * Testnet and regtest share base58 version bytes, so a base58 test address is accepted for both.
  *
- * @throws {InvalidAddressError} for anything that is not a valid address on any network (so
- *   an address invalid everywhere is never reported as WrongNetworkError).
- * @throws {WrongNetworkError} for a valid address of another network.
- * @throws {UnsupportedAddressError} for a valid segwit address of another version or length.
+ * @throws {InvalidAddressError} for anything that is not a valid address.
+ * @throws {WrongNetworkError} only for an address that `parseAddress` accepts on its own network.
+ * @throws {UnsupportedAddressError} for a segwit address of another version or length, on every
+ *   network (e.g. 'tb1pks2twvkd28rslgmxxw0y3xncmndyvhufvq2657he', a 21-byte v1 program).
  * @throws {InvalidNetworkError}
  *
  * @example
@@ -208,9 +208,19 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
   if (addressNetwork === undefined) {
     throw new InvalidAddressError(address, `unknown human-readable part "${prefix}"`);
   }
-  // BIP341: an output key that is not a valid x coordinate can never be spent. Checked before
-  // the network, so that an address no network accepts is reported invalid, not misplaced.
-  if (version === 1 && program.length === 32) {
+  // Everything that does not depend on the network is decided first, and the network compared
+  // last: an address refused on its own network is refused the same way on every network,
+  // never reported as another network's (WrongNetworkError means "valid there").
+  let type: AddressType;
+  let scriptPubKey: Uint8Array;
+  if (version === 0 && program.length === 20) {
+    type = 'p2wpkh';
+    scriptPubKey = OutScript.encode({ type: 'wpkh', hash: program });
+  } else if (version === 0 && program.length === 32) {
+    type = 'p2wsh';
+    scriptPubKey = OutScript.encode({ type: 'wsh', hash: program });
+  } else if (version === 1 && program.length === 32) {
+    // BIP341: an output key that is not a valid x coordinate can never be spent.
     try {
       schnorr.utils.lift_x(bytesToNumberBE(program));
     } catch {
@@ -219,26 +229,20 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
         'the taproot output key is not a valid x-only public key; coins sent to it could never be spent',
       );
     }
+    type = 'p2tr';
+    scriptPubKey = OutScript.encode({ type: 'tr', pubkey: program });
+  } else {
+    throw new UnsupportedAddressError({
+      address,
+      // witness v1..v16 program: OP_1..OP_16 (0x51..0x60), then a push of the program.
+      scriptPubKey: Uint8Array.of(0x50 + version, program.length, ...program),
+      details: `witness version ${version} with a ${program.length}-byte program is not a standard output type yet`,
+    });
   }
   if (addressNetwork !== network) {
     throw new WrongNetworkError({ address, expected: network, actual: addressNetwork });
   }
-  if (version === 0 && program.length === 20) {
-    return { type: 'p2wpkh', network, scriptPubKey: OutScript.encode({ type: 'wpkh', hash: program }) };
-  }
-  if (version === 0 && program.length === 32) {
-    return { type: 'p2wsh', network, scriptPubKey: OutScript.encode({ type: 'wsh', hash: program }) };
-  }
-  // witness v1..v16 program: OP_1..OP_16 (0x51..0x60), then a push of the program.
-  const scriptPubKey = Uint8Array.of(0x50 + version, program.length, ...program);
-  if (version === 1 && program.length === 32) {
-    return { type: 'p2tr', network, scriptPubKey: OutScript.encode({ type: 'tr', pubkey: program }) };
-  }
-  throw new UnsupportedAddressError({
-    address,
-    scriptPubKey,
-    details: `witness version ${version} with a ${program.length}-byte program is not a standard output type yet`,
-  });
+  return { type, network, scriptPubKey };
 }
 
 /**
