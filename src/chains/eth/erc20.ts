@@ -7,6 +7,7 @@ import { bytesToHex, checksumAddress, decodeFunctionData, encodeFunctionData, er
 import type { Address } from 'viem';
 import { parseAddress } from './address.ts';
 import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidCallDataError, InvalidTransactionError } from './errors.ts';
 import type { InvalidAddressError } from './errors.ts';
 
@@ -16,7 +17,7 @@ export const ERC20_TRANSFER_SELECTOR = '0xa9059cbb';
 const TRANSFER_CALL_DATA_LENGTH = 4 + 32 + 32;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
-export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransactionError;
+export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransactionError | InvalidArgumentError;
 
 /**
  * Call data for `transfer(to, amount)`; send it in a transaction to the token contract with

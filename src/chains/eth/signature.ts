@@ -7,13 +7,14 @@ import { bytesToHex, hashMessage } from 'viem';
 import type { Hex } from 'viem';
 import { uncompressedPublicKey } from './address.ts';
 import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidMessageError, InvalidSignatureError } from './errors.ts';
 import type { InvalidPublicKeyError } from './errors.ts';
 
 /** An Ethereum ECDSA signature: low-s (EIP-2) with the parity of R's y coordinate. */
 export type RecoverableSignature = { r: bigint; s: bigint; yParity: 0 | 1 };
 
-export type ToRecoverableSignatureErrorType = InvalidSignatureError | InvalidPublicKeyError;
+export type ToRecoverableSignatureErrorType = InvalidSignatureError | InvalidPublicKeyError | InvalidArgumentError;
 
 /** The secp256k1 group order n. */
 const N = secp256k1.Point.Fn.ORDER;
@@ -111,8 +112,9 @@ function loneSurrogateIndex(text: string): number {
 /**
  * EIP-191 version 0x45 ("personal_sign") hash:
  * keccak256("\x19Ethereum Signed Message:\n" ‖ decimal byte length ‖ message).
- * A string is signed as its UTF-8 bytes; a string with a lone UTF-16 surrogate has none (a
- * TextEncoder would silently sign U+FFFD instead) and is refused, as ethers refuses it.
+ * A string is signed as its UTF-8 bytes; a string with a lone UTF-16 surrogate has none and is
+ * refused (a TextEncoder would silently sign U+FFFD instead; ethers refuses a lone high
+ * surrogate and encodes a lone low one as bytes that are not UTF-8).
  *
  * @throws {InvalidMessageError} for anything but a well-formed string or a Uint8Array.
  *

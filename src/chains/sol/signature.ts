@@ -11,6 +11,7 @@ import { getCompiledTransactionMessageDecoder, getTransactionEncoder } from '@so
 import type { SignatureBytes, Transaction, TransactionMessageBytes } from '@solana/kit';
 import { addressToBytes } from './address.ts';
 import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidSignatureError, InvalidTransactionError } from './errors.ts';
 import { MAX_TRANSACTION_SIZE } from './transaction.ts';
 
@@ -23,7 +24,7 @@ export type SignedSolTransaction = {
   signature: string;
 };
 
-export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactionError;
+export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactionError | InvalidArgumentError;
 
 /**
  * Attaches the fee payer's 64-byte Ed25519 signature of `messageBytes`, after checking it:
