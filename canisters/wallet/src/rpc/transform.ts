@@ -44,9 +44,10 @@ function transformBody({ body, context }: { body: Uint8Array; context: Uint8Arra
   if (!isProjectionName(name)) return { invalid: `unknown projection ${JSON.stringify(name.slice(0, 40))}` };
   let parsed: Json;
   try {
-    parsed = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    parsed = parseJson(new TextDecoder().decode(body));
   } catch (error) {
-    return { invalid: error instanceof JsonSyntaxError ? `not JSON: ${error.message}` : 'not UTF-8 text' };
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { invalid: `not JSON: ${error.message}` };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { invalid: 'not a JSON-RPC response object' };
   if ('error' in parsed && parsed.error !== null) {
@@ -71,7 +72,7 @@ export function readTransformed(response: HttpResponse): { Ok: string } | { Err:
   if (response.status !== 200n) return { Err: { HttpStatus: { status: response.status } } };
   let parsed: Json;
   try {
-    parsed = parseJson(new TextDecoder('utf-8', { fatal: true }).decode(response.body));
+    parsed = parseJson(new TextDecoder().decode(response.body));
   } catch {
     return { Err: { InvalidResponse: { reason: 'the transform output is not JSON' } } };
   }
