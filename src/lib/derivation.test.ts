@@ -9,6 +9,7 @@ import {
   ethDerivationPath,
   InvalidPrincipalError,
   solDerivationPath,
+  btcTaprootDerivationPath,
   type PrincipalLike,
 } from './derivation.ts';
 
@@ -24,8 +25,8 @@ describe('derivation paths: [[schema], principal bytes]', () => {
     assert.equal(USER.toText(), 'wf3fv-4c4nr-7ks2b-xa4u7-kf3no-32glf-lf7e4-4ng4a-wwtlu-a2vnq-nae');
   });
 
-  test('schema bytes: btc 0x00, eth 0x01 (as chain-fusion-signer), sol 0x02', () => {
-    assert.deepEqual({ ...DERIVATION_SCHEMA }, { btc: 0x00, eth: 0x01, sol: 0x02 });
+  test('schema bytes: btc 0x00, eth 0x01 (as chain-fusion-signer), sol 0x02, btc taproot 0x03', () => {
+    assert.deepEqual({ ...DERIVATION_SCHEMA }, { btc: 0x00, eth: 0x01, sol: 0x02, btcTaproot: 0x03 });
   });
 
   test('btcDerivationPath', () => {
@@ -36,6 +37,14 @@ describe('derivation paths: [[schema], principal bytes]', () => {
   test('ethDerivationPath', () => {
     assert.deepEqual(hexPath(ethDerivationPath({ principal: CANISTER })), ['01', '00000000000000010101']);
     assert.deepEqual(hexPath(ethDerivationPath({ principal: USER })), ['01', '5c6c7ea968370729f5176d76f4659565f939c69b80b5a6ba03556c1a02']);
+  });
+
+  test('btcTaprootDerivationPath', () => {
+    assert.deepEqual(hexPath(btcTaprootDerivationPath({ principal: CANISTER })), ['03', '00000000000000010101']);
+    assert.deepEqual(hexPath(btcTaprootDerivationPath({ principal: USER })), [
+      '03',
+      '5c6c7ea968370729f5176d76f4659565f939c69b80b5a6ba03556c1a02',
+    ]);
   });
 
   test('solDerivationPath', () => {
@@ -54,7 +63,7 @@ describe('derivation paths: [[schema], principal bytes]', () => {
   });
 
   test('the anonymous principal is refused: all anonymous callers would share one key', () => {
-    for (const build of [btcDerivationPath, ethDerivationPath, solDerivationPath]) {
+    for (const build of [btcDerivationPath, ethDerivationPath, solDerivationPath, btcTaprootDerivationPath]) {
       assert.throws(
         () => build({ principal: Principal.anonymous() }),
         (e: unknown) =>

@@ -37,6 +37,12 @@ export const DERIVATION_SCHEMA = Object.freeze({
   eth: 0x01,
   /** A principal's Solana key: Schnorr Ed25519 (`schnorr_public_key` with `ed25519`). */
   sol: 0x02,
+  /**
+   * A principal's Bitcoin Taproot key: Schnorr BIP340 (`schnorr_public_key` with
+   * `bip340secp256k1`), the BIP341 internal key of a BIP86 P2TR address. A key of its own, not the
+   * ECDSA key of 0x00: the two algorithms are different master keys on the IC.
+   */
+  btcTaproot: 0x03,
 } as const);
 
 /** A principal as @icp-sdk/core and azle both model it: anything that yields its raw bytes. */
@@ -57,6 +63,7 @@ export class InvalidPrincipalError extends WalletError {
 export type BtcDerivationPathErrorType = InvalidPrincipalError;
 export type EthDerivationPathErrorType = InvalidPrincipalError;
 export type SolDerivationPathErrorType = InvalidPrincipalError;
+export type BtcTaprootDerivationPathErrorType = InvalidPrincipalError;
 
 /** `[[schema], principal bytes]`, each component a fresh copy the caller may keep or mutate. */
 function principalPath({ schema, principal }: { schema: number; principal: PrincipalLike }): Uint8Array[] {
@@ -108,4 +115,19 @@ export function ethDerivationPath({ principal }: { principal: PrincipalLike }): 
  */
 export function solDerivationPath({ principal }: { principal: PrincipalLike }): Uint8Array[] {
   return principalPath({ schema: DERIVATION_SCHEMA.sol, principal });
+}
+
+/**
+ * The path of a principal's Bitcoin Taproot key (`schnorr_public_key`, bip340secp256k1):
+ * `[[0x03], principal]`. Its P2TR address is BIP86 (the key tweaked with an empty script tree);
+ * spends sign with `aux = bip341 { merkle_root_hash = empty }`.
+ *
+ * @throws {InvalidPrincipalError} for the anonymous principal or a principal of a wrong length.
+ *
+ * @example
+ * btcTaprootDerivationPath({ principal: Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai') });
+ * // [Uint8Array [0x03], Uint8Array [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x01]]
+ */
+export function btcTaprootDerivationPath({ principal }: { principal: PrincipalLike }): Uint8Array[] {
+  return principalPath({ schema: DERIVATION_SCHEMA.btcTaproot, principal });
 }
