@@ -5,7 +5,12 @@
  * never trusts a contract's own `decimals()`), and it keeps users from sending through arbitrary
  * contracts with the wallet's gas estimates. Only the Token program's mints (not Token-2022).
  */
-import { IDL, StableBTreeMap, stableJson } from 'azle';
+import { IDL, StableBTreeMap, stableJson, type Principal } from 'azle';
+import { appendAdminEntry } from './audit/log.ts';
+import { ACCESS_ERRORS, type AccessError, type Result } from './candid.ts';
+import { loadConfig } from './config.ts';
+import { requireController } from './guards.ts';
+import { MEMORY } from './memory.ts';
 import * as eth from '../../../src/chains/eth/index.ts';
 import * as sol from '../../../src/chains/sol/index.ts';
 
@@ -25,13 +30,13 @@ export const TokensResponse = IDL.Record({ evm: IDL.Vec(EvmToken), spl: IDL.Vec(
 export type TokensResponse = { evm: EvmToken[]; spl: SplToken[] };
 
 /** Why a token list change was refused (the admin guard's errors come first, in index.ts). */
-export const TokenListError = IDL.Variant({
+const TOKEN_LIST_ERRORS = {
   UnknownChain: IDL.Record({ chain_id: IDL.Nat64 }),
   InvalidAddress: IDL.Record({ address: IDL.Text, reason: IDL.Text }),
   InvalidSymbol: IDL.Record({ symbol: IDL.Text }),
   InvalidDecimals: IDL.Record({ decimals: IDL.Nat8 }),
   UnknownToken: IDL.Record({ token: IDL.Text }),
-});
+};
 export type TokenListError =
   | { UnknownChain: { chain_id: bigint } }
   | { InvalidAddress: { address: string; reason: string } }
@@ -39,10 +44,8 @@ export type TokenListError =
   | { InvalidDecimals: { decimals: number } }
   | { UnknownToken: { token: string } };
 
-/** Stable memory id of the token list. Never reuse it. */
-const TOKENS_MEMORY_ID = 21;
 type Stored = { evm: EvmToken } | { spl: SplToken };
-const store = new StableBTreeMap<string, Stored>(TOKENS_MEMORY_ID, stableJson, stableJson);
+const store = new StableBTreeMap<string, Stored>(MEMORY.tokens, stableJson, stableJson);
 const evmKey = ({ chainId, address }: { chainId: bigint; address: string }) => `evm:${chainId}:${address.toLowerCase()}`;
 const splKey = (mint: string) => `spl:${mint}`;
 
@@ -69,13 +72,7 @@ export function listTokens(): TokensResponse {
 const SYMBOL = /^[A-Za-z0-9.\-_$]{1,16}$/;
 
 /** Validates and stores a token (replacing one at the same address); `chainIds` are the configured EVM chains. */
-export function addToken({
-  request,
-  chainIds,
-}: {
-  request: AdminAddTokenRequest;
-  chainIds: bigint[];
-}): { Ok: null } | { Err: TokenListError } {
+function addToken({ request, chainIds }: { request: AdminAddTokenRequest; chainIds: bigint[] }): { Ok: null } | { Err: TokenListError } {
   const { symbol, decimals } = 'evm' in request ? request.evm : request.spl;
   if (!SYMBOL.test(symbol)) return { Err: { InvalidSymbol: { symbol } } };
   if ('evm' in request) {
@@ -102,9 +99,44 @@ export function addToken({
   return { Ok: null };
 }
 
-export function removeToken(request: AdminRemoveTokenRequest): { Ok: null } | { Err: TokenListError } {
+function removeToken(request: AdminRemoveTokenRequest): { Ok: null } | { Err: TokenListError } {
   const key = 'evm' in request ? evmKey({ chainId: request.evm.chain_id, address: request.evm.address }) : splKey(request.spl.mint);
   if (store.remove(key) === undefined)
     return { Err: { UnknownToken: { token: 'evm' in request ? request.evm.address : request.spl.mint } } };
+  return { Ok: null };
+}
+
+export const AdminTokenError = IDL.Variant({ ...ACCESS_ERRORS, ...TOKEN_LIST_ERRORS });
+export type AdminTokenError = AccessError | TokenListError;
+export const AdminTokenResult = IDL.Variant({ Ok: IDL.Null, Err: AdminTokenError });
+export type AdminTokenResult = Result<null, AdminTokenError>;
+
+/** The token list as one line of JSON, for the admin entries' before and after. */
+function describeTokens(): string {
+  const { evm, spl } = listTokens();
+  return JSON.stringify({
+    evm: evm.map((t) => ({ ...t, chain_id: t.chain_id.toString() })),
+    spl,
+  });
+}
+
+/** Controller only; logged like every admin change (the list before and after). */
+export function adminAddToken({ caller, request }: { caller: Principal; request: AdminAddTokenRequest }): AdminTokenResult {
+  const refused = requireController(caller);
+  if (refused !== undefined) return { Err: refused };
+  const before = describeTokens();
+  const added = addToken({ request, chainIds: loadConfig().evm_chains.map((c) => c.chain_id) });
+  if ('Err' in added) return added;
+  appendAdminEntry({ caller, method: 'admin_add_token', before, after: describeTokens() });
+  return { Ok: null };
+}
+
+export function adminRemoveToken({ caller, request }: { caller: Principal; request: AdminRemoveTokenRequest }): AdminTokenResult {
+  const refused = requireController(caller);
+  if (refused !== undefined) return { Err: refused };
+  const before = describeTokens();
+  const removed = removeToken(request);
+  if ('Err' in removed) return removed;
+  appendAdminEntry({ caller, method: 'admin_remove_token', before, after: describeTokens() });
   return { Ok: null };
 }

@@ -4,11 +4,10 @@
  * upgrade happens only with no call in flight.
  */
 import { StableBTreeMap, stableJson } from 'azle';
+import { MEMORY } from '../memory.ts';
 import { allocateNonce, type NonceState, releaseNonce } from './nonce-policy.ts';
 
-/** Stable memory id of the nonces. Never reuse it. */
-const NONCES_MEMORY_ID = 20;
-const store = new StableBTreeMap<string, NonceState>(NONCES_MEMORY_ID, stableJson, stableJson);
+const store = new StableBTreeMap<string, NonceState>(MEMORY.evmNonces, stableJson, stableJson);
 
 /** Per key: sends between allocation and the end of their broadcast, and a counter of changes. */
 const activity = new Map<string, { inFlight: number; version: number }>();
