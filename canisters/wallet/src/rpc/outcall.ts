@@ -1,22 +1,24 @@
 /**
  * The one HTTPS outcall the wallet makes: a JSON-RPC POST through the management canister's
- * `http_request`, with the exact fee attached (cost.ts), a per-method `max_response_bytes` and
- * the canister's own `rpc_transform` (transform.ts). Replies and rejections both come back as a
- * provider result; nothing here traps on what a provider sends.
+ * `http_request` (called through management.ts, the wallet's one wrapper for `aaaaa-aa`,
+ * CONTRIBUTING.md convention 3), with the exact fee attached (cost.ts), a per-method
+ * `max_response_bytes` (methods.ts) and the canister's own `rpc_transform` (transform.ts).
+ * Replies and rejections both come back as a provider result; nothing here traps on what a
+ * provider sends.
  */
-import { call, type CallError, canisterSelf, Principal } from 'azle';
+import { canisterSelf } from 'azle';
 import {
   http_request_args,
   http_request_result,
   type http_request_args as HttpRequestArgs,
   type http_request_result as HttpRequestResult,
 } from 'azle/canisters/management/idl';
+import { callManagement } from '../management.ts';
 import type { ProviderResult } from './consensus.ts';
 import { outcallCycles, requestBytes } from './cost.ts';
 import type { ProjectionName } from './projections.ts';
 import { readTransformed, rejectionToProviderError, TRANSFORM_METHOD } from './transform.ts';
 
-const MANAGEMENT_CANISTER = Principal.fromText('aaaaa-aa');
 const HEADERS = [{ name: 'Content-Type', value: 'application/json' }];
 
 export async function postJsonRpc({
@@ -43,26 +45,17 @@ export async function postJsonRpc({
     requestBytes: requestBytes({ url, headers: HEADERS, body, transformMethod: TRANSFORM_METHOD, transformContext: context }),
     maxResponseBytes,
   });
-  try {
-    const reply = await call<[HttpRequestArgs], HttpRequestResult>(MANAGEMENT_CANISTER, 'http_request', {
-      paramIdlTypes: [http_request_args],
-      returnIdlType: http_request_result,
-      args: [arg],
-      cycles,
-    });
-    return readTransformed({ status: BigInt(reply.status), headers: [], body: Uint8Array.from(reply.body) });
-  } catch (error) {
-    if (isCallError(error) && error.type === 'CallRejected') {
-      return { Err: rejectionToProviderError({ rejectCode: error.rejectCode, rejectMessage: error.rejectMessage, maxResponseBytes }) };
-    }
-    if (isCallError(error) && error.type === 'CallPerformFailed') {
-      return { Err: { Unreachable: { reject_code: 0, reject_message: 'the outcall could not be sent (ic0.call_perform failed)' } } };
-    }
-    throw error;
+  const reply = await callManagement<HttpRequestResult>({
+    method: 'http_request',
+    argType: http_request_args,
+    resultType: http_request_result,
+    arg,
+    cycles,
+  });
+  if ('Ok' in reply) return readTransformed({ status: BigInt(reply.Ok.status), headers: [], body: Uint8Array.from(reply.Ok.body) });
+  if ('ManagementCallRejected' in reply.Err) {
+    const { reject_code, reject_message } = reply.Err.ManagementCallRejected;
+    return { Err: rejectionToProviderError({ rejectCode: reject_code, rejectMessage: reject_message, maxResponseBytes }) };
   }
-}
-
-/** azle's `call` rejects with plain `{ type, ... }` objects (`CallError`), not `Error`s. */
-function isCallError(error: unknown): error is CallError {
-  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
+  return { Err: { Unreachable: { reject_code: 0, reject_message: 'the outcall could not be sent (ic0.call_perform failed)' } } };
 }
