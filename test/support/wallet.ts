@@ -58,8 +58,11 @@ export async function installWallet({
   config?: WalletConfig;
   cycles?: bigint;
 }): Promise<{ actor: WalletActor; canisterId: Principal }> {
+  // Build before the first request: a build takes seconds, and an idle keep-alive connection to
+  // the server may be closed meanwhile.
+  const { wasm } = walletBuild();
   const canisterId = await pic.createCanister({ cycles, controllers: [OPERATOR.getPrincipal()] });
-  await pic.installCode({ canisterId, wasm: walletBuild().wasm, arg: configArg(config), sender: OPERATOR.getPrincipal() });
+  await pic.installCode({ canisterId, wasm, arg: configArg(config), sender: OPERATOR.getPrincipal() });
   const actor = pic.createActor<WalletService>(walletIdlFactory, canisterId);
   return { actor, canisterId };
 }

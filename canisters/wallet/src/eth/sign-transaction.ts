@@ -70,9 +70,6 @@ export async function signEthTransaction({
   if (evmChain(transaction.chainId) === undefined) return { Err: { UnknownChain: { chain_id: transaction.chainId } } };
   const valid = validated({ field: 'transaction', body: () => eth.validateTransaction(transaction) });
   if ('Err' in valid) return valid;
-  if (valid.Ok.maxPriorityFeePerGas > valid.Ok.maxFeePerGas) {
-    return { Err: { InvalidAmount: { field: 'max_priority_fee_per_gas', message: 'above max_fee_per_gas' } } };
-  }
   const keys = await keysOf(caller);
   if ('Err' in keys) return keys;
   const publicKey = keys.Ok.eth_ecdsa;
