@@ -6,6 +6,7 @@ import { runDevnetBench } from './devnet.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
 import { runAuditBench } from './audit.bench.ts';
+import { runWalletRpcBench } from './wallet-rpc.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -20,6 +21,9 @@ for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
 
 out('\n## Bitcoin canister (devnet regtest)');
 for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/call (${r.iterations} calls)`);
+
+out('');
+await runWalletRpcBench(out);
 
 out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes per operation');
 runAuditBench(out);

@@ -11,29 +11,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base58, base64 } from '@scure/base';
-import { getCreateAccountInstruction } from '@solana-program/system';
-import {
-  getCreateAssociatedTokenInstruction,
-  getInitializeMint2Instruction,
-  getMintToInstruction,
-  TOKEN_PROGRAM_ADDRESS,
-} from '@solana-program/token';
-import { lamports, type Address } from '@solana/kit';
-import { encodeAbiParameters, getAddress, recoverTransactionAddress, type Hex } from 'viem';
+import { recoverTransactionAddress } from 'viem';
 import { startLocalChains, type LocalChains } from '../../devnet/src/chains/index.ts';
-import { rpcResult, seededSigner, signedTransaction, waitForStatus } from '../../devnet/src/chains/solana/solana-test-utils.ts';
+import { rpcResult, seededSigner, waitForStatus } from '../../devnet/src/chains/solana/solana-test-utils.ts';
 import type { Json } from '../../devnet/src/chains/solana/json.ts';
 import * as sol from '../../src/chains/sol/index.ts';
 import { onDevnet, startServer } from '../support/pic.ts';
 import { startMisbehavingProviders, type MisbehavingProviders } from '../support/providers.ts';
+import { createSplMint, deployTestToken, evmRpc as evmRpcAt } from '../support/rpc-fixtures.ts';
 import { ALICE, BOB, DEVNET_CONFIG, installWallet, ok, OPERATOR, walletBuild, type WalletActor } from '../support/wallet.ts';
 
 const CHAIN_ID = 31337n;
-const TOKEN = JSON.parse(readFileSync(new URL('../vectors/eth/test-token/TestToken.json', import.meta.url), 'utf8')) as { bytecode: Hex };
 const TOKEN_SUPPLY = 1_000_000_000n;
 
 let server: PocketIcServer;
@@ -42,16 +33,7 @@ let chains: LocalChains;
 let providers: MisbehavingProviders;
 let actor: WalletActor;
 
-async function evmRpc(method: string, params: unknown[]): Promise<any> {
-  const response = await fetch(chains.evm.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const answer = (await response.json()) as { result?: unknown; error?: unknown };
-  if (answer.error !== undefined) throw new Error(`${method}: ${JSON.stringify(answer.error)}`);
-  return answer.result;
-}
+const evmRpc = (method: string, params: unknown[]) => evmRpcAt({ url: chains.evm.url, method, params });
 const solRpc = (method: string, params?: Json) => rpcResult({ url: chains.solana.url, method, params });
 const ethBalanceOf = async (address: string) => BigInt(await evmRpc('eth_getBalance', [address, 'latest']));
 const tokenBalanceOf = async (token: string, owner: string) =>
@@ -109,9 +91,7 @@ describe('EVM through HTTPS outcalls', { skip: !onDevnet }, () => {
     ETH_RECIPIENT = chains.evm.accounts[1].address;
     const funder = chains.evm.accounts[0].address;
     await evmRpc('eth_sendTransaction', [{ from: funder, to: alice, value: `0x${(10n ** 19n).toString(16)}` }]);
-    const args = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [alice as Hex, TOKEN_SUPPLY]).slice(2);
-    const deploy = await evmRpc('eth_sendTransaction', [{ from: funder, data: `${TOKEN.bytecode}${args}` }]);
-    token = getAddress((await evmRpc('eth_getTransactionReceipt', [deploy])).contractAddress);
+    token = await deployTestToken({ url: chains.evm.url, funder, holder: alice, supply: TOKEN_SUPPLY });
     actor.setIdentity(OPERATOR);
     ok(await actor.admin_add_token({ evm: { chain_id: CHAIN_ID, address: token, symbol: 'TST', decimals: 6 } }));
     actor.setIdentity(ALICE);
@@ -288,32 +268,7 @@ describe('Solana through HTTPS outcalls', { skip: !onDevnet }, () => {
     staleBlockhash = ((await solRpc('getLatestBlockhash')) as { value: { blockhash: string } }).value.blockhash;
     await waitForStatus({ url: chains.solana.url, signature: (await solRpc('requestAirdrop', [alice, 10_000_000_000])) as string });
     // An SPL mint (authority: a test key) with 1,000 tokens (6 decimals) in Alice's associated account.
-    const authority = await seededSigner(9);
-    const mintSigner = await seededSigner(10);
-    mint = mintSigner.address;
-    await waitForStatus({
-      url: chains.solana.url,
-      signature: (await solRpc('requestAirdrop', [authority.address, 1_000_000_000])) as string,
-    });
-    const aliceAta = sol.findAssociatedTokenAddress({ owner: alice, mint }) as string as Address;
-    const setup = await signedTransaction({
-      feePayer: authority,
-      blockhash: ((await solRpc('getLatestBlockhash')) as { value: { blockhash: string } }).value.blockhash,
-      instructions: [
-        getCreateAccountInstruction({
-          payer: authority,
-          newAccount: mintSigner,
-          lamports: lamports(1_461_600n),
-          space: 82,
-          programAddress: TOKEN_PROGRAM_ADDRESS,
-        }),
-        getInitializeMint2Instruction({ mint: mintSigner.address, decimals: 6, mintAuthority: authority.address }),
-        getCreateAssociatedTokenInstruction({ payer: authority, ata: aliceAta, owner: alice as Address, mint: mintSigner.address }),
-        getMintToInstruction({ mint: mintSigner.address, token: aliceAta, mintAuthority: authority, amount: 1_000_000_000n }),
-      ],
-    });
-    await solRpc('sendTransaction', [setup.base64, { encoding: 'base64' }]);
-    assert.equal(((await waitForStatus({ url: chains.solana.url, signature: setup.signature })) as { err: Json }).err, null);
+    mint = await createSplMint({ url: chains.solana.url, owner: alice, amount: 1_000_000_000n, seed: 9 });
     actor.setIdentity(OPERATOR);
     ok(await actor.admin_add_token({ spl: { mint, symbol: 'TSPL', decimals: 6 } }));
     actor.setIdentity(ALICE);
