@@ -7,6 +7,7 @@ import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/thre
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
 import { runAuditBench } from './audit.bench.ts';
 import { runWalletBench } from './wallet.bench.ts';
+import { runWalletRpcBench } from './wallet-rpc.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -24,6 +25,8 @@ for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/
 
 out('');
 await runWalletBench(out);
+out('');
+await runWalletRpcBench(out);
 
 out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes per operation');
 runAuditBench(out);

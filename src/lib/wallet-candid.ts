@@ -6,6 +6,7 @@
  */
 import type { IDL as IDLType } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
+import { walletRpcMethods, type WalletRpcService } from './wallet-rpc-candid.ts';
 
 export type Result<T, E> = { Ok: T } | { Err: E };
 
@@ -144,7 +145,7 @@ export type AdminResult = Result<null, AdminError>;
 export type WalletStatus = { audit_length: bigint; signatures_in_flight: number; cycles: bigint; signing_paused: boolean };
 
 /** The wallet canister's methods, as an @icp-sdk/core actor or a @dfinity/pic actor exposes them. */
-export interface WalletService {
+export interface WalletService extends WalletRpcService {
   addresses(): Promise<Result<Addresses, KeyError>>;
   cached_addresses(): Promise<Result<Addresses, { AnonymousCaller: null } | { NotYetDerived: null }>>;
   public_keys(): Promise<Result<PublicKeys, KeyError>>;
@@ -248,6 +249,7 @@ export const walletIdlFactory: IDLType.InterfaceFactory = ({ IDL }) => {
     admin_pause_signing: IDL.Func([IDL.Text], [t.AdminResult], []),
     admin_resume_signing: IDL.Func([], [t.AdminResult], []),
     admin_set_auditors: IDL.Func([IDL.Vec(IDL.Principal)], [t.AdminResult], []),
+    ...walletRpcMethods(IDL),
     config: IDL.Func([], [t.WalletConfig], ['query']),
     settings: IDL.Func([], [t.Settings], ['query']),
     status: IDL.Func(

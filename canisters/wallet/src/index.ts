@@ -109,6 +109,56 @@ import {
 } from './transactions.ts';
 import { Settings, loadSettings, type Settings as SettingsT } from './settings.ts';
 import { WalletStatus, walletStatus, type WalletStatus as WalletStatusT } from './status.ts';
+import {
+  EthBalanceRequest,
+  EthBalanceResult,
+  ethBalance,
+  type EthBalanceRequest as EthBalanceRequestT,
+  type EthBalanceResult as EthBalanceResultT,
+  type EthBalanceError,
+} from './eth/balance.ts';
+import {
+  EthSendRequest,
+  EthSendResult,
+  ethSend,
+  type EthSendRequest as EthSendRequestT,
+  type EthSendResult as EthSendResultT,
+  type EthSendError,
+} from './eth/send.ts';
+import './eth/status.ts';
+import {
+  SolBalanceRequest,
+  SolBalanceResult,
+  solBalance,
+  type SolBalanceRequest as SolBalanceRequestT,
+  type SolBalanceResult as SolBalanceResultT,
+  type SolBalanceError,
+} from './sol/balance.ts';
+import {
+  SolSendRequest,
+  SolSendResult,
+  solSend,
+  type SolSendRequest as SolSendRequestT,
+  type SolSendResult as SolSendResultT,
+  type SolSendError,
+} from './sol/send.ts';
+import './sol/status.ts';
+import { RpcTransformRequest, RpcTransformResponse } from './rpc/candid.ts';
+import { transformResponse } from './rpc/transform.ts';
+import type { http_request_result as HttpRequestResult, http_transform_args as HttpTransformArgs } from 'azle/canisters/management/idl';
+import {
+  AdminAddTokenRequest,
+  AdminRemoveTokenRequest,
+  AdminTokenResult,
+  TokensResponse,
+  adminAddToken,
+  adminRemoveToken,
+  listTokens,
+  type AdminAddTokenRequest as AdminAddTokenRequestT,
+  type AdminRemoveTokenRequest as AdminRemoveTokenRequestT,
+  type AdminTokenResult as AdminTokenResultT,
+  type TokensResponse as TokensResponseT,
+} from './tokens.ts';
 
 /** Methods only controllers may call: refused in `inspect_message` before they cost anything. */
 const CONTROLLER_METHODS = new Set([
@@ -118,6 +168,8 @@ const CONTROLLER_METHODS = new Set([
   'admin_pause_signing',
   'admin_resume_signing',
   'admin_set_auditors',
+  'admin_add_token',
+  'admin_remove_token',
 ]);
 
 const anonymous = <E>(caller: Principal): { Err: E } | undefined =>
@@ -279,6 +331,63 @@ export default class {
   @update([IDL.Vec(IDL.Principal)], AdminResult)
   admin_set_auditors(auditors: Principal[]): AdminResultT {
     return adminSetAuditors({ caller: msgCaller(), auditors });
+  }
+
+  /** Sends ETH or a listed ERC-20 from the caller's address: reads, signs and broadcasts through the chain's providers. */
+  @update([EthSendRequest], EthSendResult)
+  async eth_send(request: EthSendRequestT): Promise<EthSendResultT> {
+    const caller = msgCaller();
+    return anonymous<EthSendError>(caller) ?? (await ethSend({ caller, request }));
+  }
+
+  /** The caller's balance of ETH or a listed ERC-20, agreed by the chain's providers. */
+  @update([EthBalanceRequest], EthBalanceResult)
+  async eth_balance(request: EthBalanceRequestT): Promise<EthBalanceResultT> {
+    const caller = msgCaller();
+    return anonymous<EthBalanceError>(caller) ?? (await ethBalance({ caller, request }));
+  }
+
+  /** Sends SOL or a listed SPL token from the caller's address, creating the recipient's token account when missing. */
+  @update([SolSendRequest], SolSendResult)
+  async sol_send(request: SolSendRequestT): Promise<SolSendResultT> {
+    const caller = msgCaller();
+    return anonymous<SolSendError>(caller) ?? (await solSend({ caller, request }));
+  }
+
+  /** The caller's lamports or balance of a listed SPL token, agreed by the cluster's providers. */
+  @update([SolBalanceRequest], SolBalanceResult)
+  async sol_balance(request: SolBalanceRequestT): Promise<SolBalanceResultT> {
+    const caller = msgCaller();
+    return anonymous<SolBalanceError>(caller) ?? (await solBalance({ caller, request }));
+  }
+
+  @update([AdminAddTokenRequest], AdminTokenResult)
+  admin_add_token(request: AdminAddTokenRequestT): AdminTokenResultT {
+    return adminAddToken({ caller: msgCaller(), request });
+  }
+
+  @update([AdminRemoveTokenRequest], AdminTokenResult)
+  admin_remove_token(request: AdminRemoveTokenRequestT): AdminTokenResultT {
+    return adminRemoveToken({ caller: msgCaller(), request });
+  }
+
+  /** The token list: the ERC-20s and SPL mints `eth_send`, `sol_send` and the balances accept. */
+  @query([], TokensResponse)
+  tokens(): TokensResponseT {
+    return listTokens();
+  }
+
+  /**
+   * The HTTPS outcalls' transform (rpc/transform.ts): keeps the status and the projected JSON-RPC
+   * result or error, so every replica's response is identical. A pure function of its argument:
+   * the IC calls it; anyone else calling it learns nothing.
+   */
+  @query([RpcTransformRequest], RpcTransformResponse)
+  rpc_transform(args: HttpTransformArgs): HttpRequestResult {
+    return transformResponse({
+      response: { status: BigInt(args.response.status), headers: args.response.headers, body: Uint8Array.from(args.response.body) },
+      context: Uint8Array.from(args.context),
+    });
   }
 
   @query([], WalletConfig)

@@ -26,5 +26,9 @@ export const MEMORY = Object.freeze({
   settings: 9,
   /** guards.ts: each principal's recent signature times and daily count. */
   usage: 10,
-  // 20..29: EVM and Solana state (nonces, tokens), see canisters/wallet/src/evm and src/solana.
+  // 20..29: EVM and Solana state.
+  /** eth/nonces.ts: the local nonce per (chain id, address). */
+  evmNonces: 20,
+  /** tokens.ts: the ERC-20 and SPL token list. */
+  tokens: 21,
 } as const);
