@@ -5,7 +5,7 @@
 import { runDevnetBench } from './devnet.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
-import { runAuditBench } from './audit.bench.ts';
+import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -23,6 +23,8 @@ for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/
 
 out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes per operation');
 runAuditBench(out);
+out('\n## signature log Merkle tree inside an Azle canister (instructions)');
+await runAuditCanisterBench(out);
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark
