@@ -1,5 +1,5 @@
 // Lint: ESLint's and typescript-eslint's recommended rules, plus the project's own:
-// no console output in shipped code (src/, devnet/src/, canisters/; tests and benchmarks may print).
+// no console output in shipped code (src/, devnet/src/, canisters/, cli/; tests and benchmarks may print).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'devnet/src/**/*.ts', 'canisters/**/*.ts'],
+    files: ['src/**/*.ts', 'devnet/src/**/*.ts', 'canisters/**/*.ts', 'cli/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.bench.ts'],
     rules: { 'no-console': 'error' },
   },

@@ -5,7 +5,7 @@
 import { runDevnetBench } from './devnet.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
-import { runAuditBench } from './audit.bench.ts';
+import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
 import { runWalletBench } from './wallet.bench.ts';
 import { runWalletRpcBench } from './wallet-rpc.bench.ts';
 
@@ -30,6 +30,8 @@ await runWalletRpcBench(out);
 
 out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes per operation');
 runAuditBench(out);
+out('\n## signature log Merkle tree inside an Azle canister (instructions)');
+await runAuditCanisterBench(out);
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark

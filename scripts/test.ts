@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const custom = process.argv.length > 2;
-const patterns = custom ? process.argv.slice(2) : ['src/**/*.test.ts', 'devnet/**/*.test.ts', 'test/**/*.test.ts'];
+const patterns = custom ? process.argv.slice(2) : ['src/**/*.test.ts', 'devnet/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts'];
 
 /** Run one check on the project's Node; stop the run when it fails. */
 function check(label: string, args: string[]): void {
