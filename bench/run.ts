@@ -5,6 +5,7 @@
 import { runDevnetBench } from './devnet.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
+import { runFrontendBench } from './frontend.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -19,6 +20,9 @@ for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
 
 out('\n## Bitcoin canister (devnet regtest)');
 for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/call (${r.iterations} calls)`);
+
+out('\n## frontend canister: certified assets (size, serving and certifying cost)');
+await runFrontendBench();
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark

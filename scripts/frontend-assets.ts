@@ -49,6 +49,7 @@ export const frontendIdlFactory: IDLNamespace.InterfaceFactory = ({ IDL }) => {
     DuplicateEncoding: IDL.Record({ encoding: IDL.Text }),
     MissingChunk: IDL.Record({ encoding: IDL.Text, index: IDL.Nat32 }),
     AssetTooLarge: IDL.Record({ encoding: IDL.Text, max_bytes: IDL.Nat64, bytes: IDL.Nat64 }),
+    CommitTooLarge: IDL.Record({ max_bytes: IDL.Nat64, bytes: IDL.Nat64 }),
     HashMismatch: IDL.Record({ encoding: IDL.Text, expected: IDL.Vec(IDL.Nat8), actual: IDL.Vec(IDL.Nat8) }),
   });
   const DeleteAssetError = IDL.Variant({ ...callerErrors, NotFound: IDL.Record({ path: IDL.Text }) });

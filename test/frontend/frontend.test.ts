@@ -263,6 +263,17 @@ describe('frontend canister', { skip: !onDevnet }, () => {
       }),
       { Err: { MissingChunk: { encoding: 'identity', index: 1 } } },
     );
+    // More bytes than one commit can hash within an update's instruction limit: refused before hashing.
+    const big = new Uint8Array(1_300_000);
+    assert.deepEqual(await actor.upload_chunk({ path: '/big.bin', encoding: 'identity', index: 0, content: big }), { Ok: null });
+    assert.deepEqual(
+      await actor.commit_asset({
+        path: '/big.bin',
+        content_type: 'application/octet-stream',
+        encodings: [{ encoding: 'identity', chunk_count: 1, sha256: sha256(big) }],
+      }),
+      { Err: { CommitTooLarge: { max_bytes: 1_200_000n, bytes: 1_300_000n } } },
+    );
     assert.deepEqual(await actor.upload_chunk({ path: 'x.txt', encoding: 'identity', index: 0, content }), {
       Err: { InvalidPath: { path: 'x.txt', reason: 'must start with "/"' } },
     });

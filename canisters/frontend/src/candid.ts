@@ -73,6 +73,7 @@ export const CommitAssetError = IDL.Variant({
   DuplicateEncoding: IDL.Record({ encoding: IDL.Text }),
   MissingChunk: IDL.Record({ encoding: IDL.Text, index: IDL.Nat32 }),
   AssetTooLarge: IDL.Record({ encoding: IDL.Text, max_bytes: IDL.Nat64, bytes: IDL.Nat64 }),
+  CommitTooLarge: IDL.Record({ max_bytes: IDL.Nat64, bytes: IDL.Nat64 }),
   HashMismatch: IDL.Record({ encoding: IDL.Text, expected: IDL.Vec(IDL.Nat8), actual: IDL.Vec(IDL.Nat8) }),
 });
 
@@ -103,6 +104,7 @@ export type CommitAssetError =
   | { DuplicateEncoding: { encoding: string } }
   | { MissingChunk: { encoding: string; index: number } }
   | { AssetTooLarge: { encoding: string; max_bytes: bigint; bytes: bigint } }
+  | { CommitTooLarge: { max_bytes: bigint; bytes: bigint } }
   | { HashMismatch: { encoding: string; expected: Uint8Array; actual: Uint8Array } };
 export type DeleteAssetError = CallerError | { NotFound: { path: string } };
 

@@ -32,6 +32,12 @@ export const MAX_CHUNK_BYTES = 1_900_000;
 export const MAX_CHUNK_INDEX = 63;
 /** One response carries a whole encoding (no streaming): keep it well under the 3 MiB query reply limit. */
 export const MAX_ASSET_BYTES = 2_000_000;
+/**
+ * commit_asset hashes every encoding it commits, and SHA-256 in QuickJS costs about 26,000
+ * instructions a byte (bench/frontend.bench.ts): 1,200,000 bytes keep one commit near 31 billion
+ * of the 40 billion instructions an update may use.
+ */
+export const MAX_COMMIT_BYTES = 1_200_000;
 
 let site: Site | undefined;
 
@@ -144,6 +150,7 @@ export default class {
 
     const encodings = [];
     const chunkCounts = new Map<Encoding, number>();
+    let committed = 0;
     for (const e of request.encodings) {
       const encoding = e.encoding as Encoding;
       if (e.chunk_count > MAX_CHUNK_INDEX + 1) return { Err: { MissingChunk: { encoding, index: MAX_CHUNK_INDEX + 1 } } };
@@ -157,6 +164,9 @@ export default class {
       }
       if (total > MAX_ASSET_BYTES)
         return { Err: { AssetTooLarge: { encoding, max_bytes: BigInt(MAX_ASSET_BYTES), bytes: BigInt(total) } } };
+      committed += total;
+      if (committed > MAX_COMMIT_BYTES)
+        return { Err: { CommitTooLarge: { max_bytes: BigInt(MAX_COMMIT_BYTES), bytes: BigInt(committed) } } };
       const hash = sha256.create();
       for (const part of parts) hash.update(part);
       const actual = hash.digest();

@@ -117,6 +117,8 @@ interface Variant {
   encoding: Encoding;
   length: number;
   bodyHash: Uint8Array;
+  /** Computed once when the asset is put: a query must not re-hash headers (SHA-256 is slow in QuickJS). */
+  responseHash: Uint8Array;
 }
 
 /** Accept-Encoding (RFC 9110 section 12.5.3): the codings with a non-zero weight; identity is always acceptable. */
@@ -135,16 +137,29 @@ export function acceptedEncodings(headers: readonly HeaderField[]): Set<Encoding
   return accepted;
 }
 
+function withResponseHash(variant: Omit<Variant, 'responseHash'>): Variant {
+  return {
+    ...variant,
+    responseHash: responseHash({
+      statusCode: variant.statusCode,
+      headers: variant.headers,
+      response: RESPONSE_CERTIFICATION,
+      bodyHash: variant.bodyHash,
+    }),
+  };
+}
+
 export class Site {
   private readonly tree = new HttpCertificationTree();
   private readonly assets = new Map<string, AssetMetadata>();
+  private readonly variantsOf = new Map<string, Variant[]>();
   private readonly config: SiteConfig;
 
   private readonly notFound: Variant;
 
   constructor(config: SiteConfig) {
     this.config = config;
-    this.notFound = {
+    this.notFound = withResponseHash({
       statusCode: 404,
       encoding: 'identity',
       length: NOT_FOUND_BODY.length,
@@ -155,7 +170,7 @@ export class Site {
         ...securityHeaders(config),
         EXPRESSION_HEADER,
       ],
-    };
+    });
     this.tree.insert(this.entry(wildcardPath('/'), this.notFound));
   }
 
@@ -180,6 +195,7 @@ export class Site {
   put(asset: AssetMetadata): void {
     this.remove(asset.path);
     this.assets.set(asset.path, asset);
+    this.variantsOf.set(asset.path, this.buildVariants(asset));
     for (const path of this.pathsOf(asset.path)) for (const variant of this.variants(asset)) this.tree.insert(this.entry(path, variant));
   }
 
@@ -188,6 +204,7 @@ export class Site {
     if (asset === undefined) return;
     for (const certPath of this.pathsOf(path)) for (const variant of this.variants(asset)) this.tree.delete(this.entry(certPath, variant));
     this.assets.delete(path);
+    this.variantsOf.delete(path);
   }
 
   /**
@@ -244,35 +261,36 @@ export class Site {
   }
 
   private variants(asset: AssetMetadata): Variant[] {
+    return this.variantsOf.get(asset.path) ?? [];
+  }
+
+  private buildVariants(asset: AssetMetadata): Variant[] {
     const identity = asset.encodings.find((e) => e.encoding === 'identity');
     return asset.encodings
       .filter((e) => e.encoding === 'identity' || identity === undefined || e.length < identity.length)
-      .map((e) => ({
-        statusCode: 200,
-        encoding: e.encoding,
-        length: e.length,
-        bodyHash: e.sha256,
-        headers: [
-          ['Content-Type', asset.contentType],
-          ...(e.encoding === 'identity' ? [] : ([['Content-Encoding', e.encoding]] as HeaderField[])),
-          ['Cache-Control', isHashedAsset(asset.path) ? IMMUTABLE : REVALIDATE],
-          ['Vary', 'Accept-Encoding'],
-          ...securityHeaders(this.config),
-          EXPRESSION_HEADER,
-        ],
-      }));
+      .map((e) =>
+        withResponseHash({
+          statusCode: 200,
+          encoding: e.encoding,
+          length: e.length,
+          bodyHash: e.sha256,
+          headers: [
+            ['Content-Type', asset.contentType],
+            ...(e.encoding === 'identity' ? [] : ([['Content-Encoding', e.encoding]] as HeaderField[])),
+            ['Cache-Control', isHashedAsset(asset.path) ? IMMUTABLE : REVALIDATE],
+            ['Vary', 'Accept-Encoding'],
+            ...securityHeaders(this.config),
+            EXPRESSION_HEADER,
+          ],
+        }),
+      );
   }
 
   private entry(path: CertificationPath, variant: Variant): CertifiedEntry {
     return {
       path,
       expression: EXPRESSION,
-      responseHash: responseHash({
-        statusCode: variant.statusCode,
-        headers: variant.headers,
-        response: RESPONSE_CERTIFICATION,
-        bodyHash: variant.bodyHash,
-      }),
+      responseHash: variant.responseHash,
     };
   }
 }

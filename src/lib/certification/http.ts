@@ -112,9 +112,17 @@ export function certificateExpression(expression: CertificationExpression): stri
   return `default_certification(ValidationArgs{certification:Certification{${request},response_certification:ResponseCertification{${response}}}})`;
 }
 
-/** `expr_hash`: SHA-256 of the header value exactly as sent. */
+const expressionHashes = new Map<string, Uint8Array>();
+
+/** `expr_hash`: SHA-256 of the header value exactly as sent (memoized: a canister uses a few expressions for every response). */
 export function expressionHash(expression: CertificationExpression): Uint8Array {
-  return sha256(utf8.encode(certificateExpression(expression)));
+  const text = certificateExpression(expression);
+  let hash = expressionHashes.get(text);
+  if (hash === undefined) {
+    hash = sha256(utf8.encode(text));
+    expressionHashes.set(text, hash);
+  }
+  return hash;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,11 @@
  * forks, so the root hash can be set as a canister's certified data and a witness (a pruned copy)
  * proves to a verifier that some paths are present and others absent.
  *
- * Hashes are cached per node and invalidated along the path of a change, so an insert costs one
- * level of re-hashing per label of its path, not the whole tree.
+ * Hashes are cached per node, and per range of a node's children (the forks), and invalidated
+ * along the path of a change: an insert costs one level of re-hashing per label of its path, and
+ * once `rootHash()` has run, a witness needs no hashing at all. That matters in a canister: a
+ * query cannot keep what it computes, so caches must be filled by the update that changed the
+ * tree (which computes the root hash for the certified data anyway).
  */
 import { compareLabels, EMPTY_HASH, forkHash, labeledHash, leafHash, toLabel, type HashTree } from './hash-tree.ts';
 
@@ -17,6 +20,8 @@ interface Branch {
   labels: Uint8Array[];
   children: Node[];
   hash: Uint8Array | undefined;
+  /** Hashes of child ranges `from..to` (the forks of the balanced tree), keyed `from * 2^26 + to`. */
+  ranges: Map<number, Uint8Array>;
 }
 interface Leaf {
   kind: 'leaf';
@@ -24,7 +29,12 @@ interface Leaf {
 }
 type Node = Branch | Leaf;
 
-const newBranch = (): Branch => ({ kind: 'branch', labels: [], children: [], hash: undefined });
+const newBranch = (): Branch => ({ kind: 'branch', labels: [], children: [], hash: undefined, ranges: new Map() });
+
+function invalidate(branch: Branch): void {
+  branch.hash = undefined;
+  branch.ranges.clear();
+}
 
 /** Index of `label` among sorted labels, or the insertion point as `-(point + 1)`. */
 function search(labels: Uint8Array[], label: Uint8Array): number {
@@ -51,9 +61,15 @@ const split = (from: number, to: number): number => from + Math.ceil((to - from)
 
 function rangeHash(branch: Branch, from: number, to: number): Uint8Array {
   if (to === from) return EMPTY_HASH;
-  if (to - from === 1) return labeledHash(branch.labels[from], nodeHash(branch.children[from]));
-  const mid = split(from, to);
-  return forkHash(rangeHash(branch, from, mid), rangeHash(branch, mid, to));
+  const key = from * 2 ** 26 + to;
+  const cached = branch.ranges.get(key);
+  if (cached !== undefined) return cached;
+  const hash =
+    to - from === 1
+      ? labeledHash(branch.labels[from], nodeHash(branch.children[from]))
+      : forkHash(rangeHash(branch, from, split(from, to)), rangeHash(branch, split(from, to), to));
+  branch.ranges.set(key, hash);
+  return hash;
 }
 
 function fullTree(node: Node): HashTree {
@@ -133,7 +149,7 @@ export class LabeledTree {
     let node: Branch = this.root;
     const labels = path.map(toLabel);
     for (let i = 0; i < labels.length; i++) {
-      node.hash = undefined;
+      invalidate(node);
       const last = i === labels.length - 1;
       let at = search(node.labels, labels[i]);
       if (at < 0) {
@@ -168,7 +184,7 @@ export class LabeledTree {
           node.children.splice(at, 1);
         }
       }
-      node.hash = undefined;
+      invalidate(node);
       return true;
     };
     if (labels.length > 0) walk(this.root, 0);
