@@ -5,9 +5,9 @@
  * - the size of each certified asset in each stored encoding, and of its IC-Certificate header;
  * - serving: instructions and wall time of one `http_request` query per asset and encoding (and
  *   for the index.html fallback and the 404), from the devnet's per-canister counters;
- * - certifying on upload: instructions and wall time of each `commit_asset` update (SHA-256 of
- *   every encoding, moving the chunks, updating the tree and the certified data), and of the
- *   chunk uploads before it.
+ * - certifying on upload: instructions and wall time of the chunk uploads (each chunk is hashed as
+ *   it arrives) and of each `commit_asset` update (moving the chunks, the response hashes, the
+ *   tree and the certified data).
  * Prints numbers; asserts nothing. Run directly or through `npm run bench`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -263,16 +263,17 @@ describe('frontend canister', { skip: !onDevnet }, () => {
       }),
       { Err: { MissingChunk: { encoding: 'identity', index: 1 } } },
     );
-    // More bytes than one commit can hash within an update's instruction limit: refused before hashing.
-    const big = new Uint8Array(1_300_000);
-    assert.deepEqual(await actor.upload_chunk({ path: '/big.bin', encoding: 'identity', index: 0, content: big }), { Ok: null });
+    // Chunks sent out of order are hashed at commit, within a cap: 1.4 MB is refused before hashing.
+    const half = new Uint8Array(700_000).fill(1);
+    assert.deepEqual(await actor.upload_chunk({ path: '/big.bin', encoding: 'identity', index: 1, content: half }), { Ok: null });
+    assert.deepEqual(await actor.upload_chunk({ path: '/big.bin', encoding: 'identity', index: 0, content: half }), { Ok: null });
     assert.deepEqual(
       await actor.commit_asset({
         path: '/big.bin',
         content_type: 'application/octet-stream',
-        encodings: [{ encoding: 'identity', chunk_count: 1, sha256: sha256(big) }],
+        encodings: [{ encoding: 'identity', chunk_count: 2, sha256: new Uint8Array(32) }],
       }),
-      { Err: { CommitTooLarge: { max_bytes: 1_200_000n, bytes: 1_300_000n } } },
+      { Err: { CommitTooLarge: { max_bytes: 1_200_000n, bytes: 1_400_000n } } },
     );
     assert.deepEqual(await actor.upload_chunk({ path: 'x.txt', encoding: 'identity', index: 0, content }), {
       Err: { InvalidPath: { path: 'x.txt', reason: 'must start with "/"' } },
@@ -280,6 +281,46 @@ describe('frontend canister', { skip: !onDevnet }, () => {
     assert.deepEqual(await actor.upload_chunk({ path: '/x.txt', encoding: 'deflate', index: 0, content }), {
       Err: { UnsupportedEncoding: { encoding: 'deflate' } },
     });
+  });
+
+  test('chunks sent in order are hashed as they arrive, so a 1.4 MB asset commits and is served certified', async () => {
+    actor.setIdentity(ADMIN);
+    const content = new Uint8Array(1_400_000).map((_, i) => (i * 31) & 0xff);
+    const report = await uploadAssets({
+      actor,
+      assets: [
+        {
+          path: '/large.bin',
+          contentType: 'application/octet-stream',
+          encodings: [{ encoding: 'identity', content, sha256: sha256(content) }],
+        },
+      ],
+      chunkSize: 700_000,
+    });
+    assert.deepEqual(report, { uploaded: ['/large.bin'], skipped: [], deleted: [], calls: 3 });
+    const exchange = await get('/large.bin');
+    await verify(exchange);
+    assert.equal(bytesToHex(sha256(exchange.response.body)), bytesToHex(sha256(content)));
+    assert.deepEqual(await actor.delete_asset({ path: '/large.bin' }), { Ok: null });
+  });
+
+  test('a stored path with "%" is served for its percent-encoded request path', async () => {
+    const content = utf8.encode('100 percent');
+    await uploadAssets({
+      actor,
+      assets: [
+        {
+          path: '/100%.txt',
+          contentType: 'text/plain; charset=utf-8',
+          encodings: [{ encoding: 'identity', content, sha256: sha256(content) }],
+        },
+      ],
+    });
+    const exchange = await get('/100%25.txt');
+    const info = await verify(exchange);
+    assert.equal(info.response?.statusCode, 200);
+    assert.deepEqual(exchange.response.body, content);
+    assert.deepEqual(await actor.delete_asset({ path: '/100%.txt' }), { Ok: null });
   });
 
   test('an upgrade keeps the assets, and they are still served certified', async () => {

@@ -26,16 +26,17 @@ import {
 } from './candid.ts';
 import { DEFAULT_CONNECT_SRC, ENCODINGS, NOT_FOUND_BODY, Site, type Encoding } from './site.ts';
 import * as store from './store.ts';
+import { feedChunk, takeDigest } from './running-hash.ts';
 
-/** Below the 2 MiB ingress limit with room for the rest of the message. */
-export const MAX_CHUNK_BYTES = 1_900_000;
+/** Hashed on arrival (running-hash.ts): about 26 billion instructions, within an update's 40 billion. */
+export const MAX_CHUNK_BYTES = 1_000_000;
 export const MAX_CHUNK_INDEX = 63;
 /** One response carries a whole encoding (no streaming): keep it well under the 3 MiB query reply limit. */
 export const MAX_ASSET_BYTES = 2_000_000;
 /**
- * commit_asset hashes every encoding it commits, and SHA-256 in QuickJS costs about 26,000
- * instructions a byte (bench/frontend.bench.ts): 1,200,000 bytes keep one commit near 31 billion
- * of the 40 billion instructions an update may use.
+ * Encodings whose chunks did not arrive in order are hashed by commit_asset itself, and SHA-256 in
+ * QuickJS costs about 26,000 instructions a byte (bench/frontend.bench.ts): 1,200,000 such bytes
+ * keep one commit near 31 billion of the 40 billion instructions an update may use.
  */
 export const MAX_COMMIT_BYTES = 1_200_000;
 
@@ -127,6 +128,7 @@ export default class {
       return { Err: { ChunkTooLarge: { max_bytes: MAX_CHUNK_BYTES, bytes: request.content.length } } };
     if (request.index > MAX_CHUNK_INDEX) return { Err: { ChunkIndexTooLarge: { max_index: MAX_CHUNK_INDEX, index: request.index } } };
     store.stageChunk(request);
+    feedChunk(request);
     return { Ok: null };
   }
 
@@ -154,22 +156,29 @@ export default class {
     for (const e of request.encodings) {
       const encoding = e.encoding as Encoding;
       if (e.chunk_count > MAX_CHUNK_INDEX + 1) return { Err: { MissingChunk: { encoding, index: MAX_CHUNK_INDEX + 1 } } };
-      const parts: Uint8Array[] = [];
-      let total = 0;
       for (let index = 0; index < e.chunk_count; index++) {
-        const part = store.stagedChunk({ path: request.path, encoding, index });
-        if (part === undefined) return { Err: { MissingChunk: { encoding, index } } };
-        parts.push(part);
-        total += part.length;
+        if (!store.hasStagedChunk({ path: request.path, encoding, index })) return { Err: { MissingChunk: { encoding, index } } };
       }
+      const hashed =
+        takeDigest({ path: request.path, encoding, chunkCount: e.chunk_count }) ??
+        (() => {
+          // Not hashed on arrival (out of order, or an upgrade since): hash it here, within the cap.
+          const parts: Uint8Array[] = [];
+          for (let index = 0; index < e.chunk_count; index++)
+            parts.push(store.stagedChunk({ path: request.path, encoding, index }) ?? new Uint8Array());
+          const length = parts.reduce((n, part) => n + part.length, 0);
+          if (length > MAX_ASSET_BYTES || committed + length > MAX_COMMIT_BYTES) return { length, sha256: undefined };
+          committed += length;
+          const hash = sha256.create();
+          for (const part of parts) hash.update(part);
+          return { length, sha256: hash.digest() };
+        })();
+      const total = hashed.length;
       if (total > MAX_ASSET_BYTES)
         return { Err: { AssetTooLarge: { encoding, max_bytes: BigInt(MAX_ASSET_BYTES), bytes: BigInt(total) } } };
-      committed += total;
-      if (committed > MAX_COMMIT_BYTES)
-        return { Err: { CommitTooLarge: { max_bytes: BigInt(MAX_COMMIT_BYTES), bytes: BigInt(committed) } } };
-      const hash = sha256.create();
-      for (const part of parts) hash.update(part);
-      const actual = hash.digest();
+      if (hashed.sha256 === undefined)
+        return { Err: { CommitTooLarge: { max_bytes: BigInt(MAX_COMMIT_BYTES), bytes: BigInt(committed + total) } } };
+      const actual = hashed.sha256;
       const expected = new Uint8Array(e.sha256);
       if (actual.length !== expected.length || actual.some((byte, i) => byte !== expected[i])) {
         return { Err: { HashMismatch: { encoding, expected, actual } } };

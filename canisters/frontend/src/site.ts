@@ -223,7 +223,7 @@ export class Site {
     if (segments !== undefined) {
       const path = segments.length === 1 && segments[0] === '' ? INDEX_PATH : `/${segments.join('/')}`;
       const asset = this.assets.get(path);
-      const certPath = segments.length === 1 && segments[0] === '' ? exactPath('/') : exactPath(path);
+      const certPath: CertificationPath = { kind: 'exact', segments };
       if (asset !== undefined) return this.serve(asset, certPath, accepted);
       const last = segments[segments.length - 1] ?? '';
       const index = this.assets.get(INDEX_PATH);
@@ -257,7 +257,9 @@ export class Site {
 
   /** Where an asset is certified: its own path, and for index.html also `/` and the root wildcard. */
   private pathsOf(path: string): CertificationPath[] {
-    return path === INDEX_PATH ? [exactPath(path), exactPath('/'), wildcardPath('/')] : [exactPath(path)];
+    // Stored paths are already decoded (as requestPathSegments decodes a request): split, never decode again.
+    const own: CertificationPath = { kind: 'exact', segments: path.slice(1).split('/') };
+    return path === INDEX_PATH ? [own, exactPath('/'), wildcardPath('/')] : [own];
   }
 
   private variants(asset: AssetMetadata): Variant[] {

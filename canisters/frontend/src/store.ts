@@ -78,6 +78,10 @@ export function stageChunk(args: { path: string; encoding: string; index: number
   staged.insert(chunkKey(args.path, args.encoding, args.index), args.content);
 }
 
+export function hasStagedChunk(args: { path: string; encoding: string; index: number }): boolean {
+  return staged.containsKey(chunkKey(args.path, args.encoding, args.index));
+}
+
 export function stagedChunk(args: { path: string; encoding: string; index: number }): Uint8Array | undefined {
   return staged.get(chunkKey(args.path, args.encoding, args.index));
 }
