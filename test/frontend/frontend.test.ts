@@ -192,6 +192,12 @@ describe('frontend canister', { skip: !onDevnet }, () => {
     }
   });
 
+  test('a path that is not UTF-8 once percent-decoded gets the 404 page, not a trap', async () => {
+    const exchange = await get('/%E2%82');
+    assert.equal(exchange.response.status_code, 404);
+    assert.equal(new TextDecoder().decode(exchange.response.body), '404 Not Found\n');
+  });
+
   test('a file no compression shrinks is served as identity even to a client accepting br', async () => {
     const exchange = await get('/robots.txt', 'br, gzip');
     await verify(exchange);

@@ -54,3 +54,27 @@ test('LabeledTree: delete removes emptied branches, so the root hash returns to 
   assert.equal(bytesToHex(t.rootHash()), before);
   assert.equal(t.has(['c']), false);
 });
+
+test('LabeledTree (fast-check): for random trees and lookups, a witness keeps the root hash and answers each lookup as the full tree does', async () => {
+  const { default: fc } = await import('fast-check');
+  const label = fc.stringMatching(/^[a-d]{0,3}$/);
+  const path = fc.array(label, { minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(fc.array(path, { minLength: 1, maxLength: 30 }), fc.array(path, { minLength: 1, maxLength: 6 }), (inserted, probes) => {
+      const t = new LabeledTree();
+      // A path may not pass through a leaf: insert only paths whose prefixes are not leaves already.
+      const kept = inserted.filter((p) => !inserted.some((q) => q.length < p.length && q.every((l, i) => l === p[i])));
+      for (const p of kept) t.insert(p, p.join('/'));
+      const full = t.toHashTree();
+      const witness = t.witness(probes.map((p) => ({ path: p, mode: 'probe' as const })));
+      assert.equal(bytesToHex(reconstruct(witness)), bytesToHex(t.rootHash()));
+      assert.equal(bytesToHex(reconstruct(full)), bytesToHex(t.rootHash()));
+      for (const p of probes) {
+        const expected = lookupSubtree(full, p).kind;
+        // A path running into a leaf is an error in the full tree; the witness may show the same leaf.
+        assert.equal(lookupSubtree(witness, p).kind, expected, `${p.join('/')} in ${kept.map((k) => k.join('/')).join(', ')}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});

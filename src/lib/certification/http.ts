@@ -224,15 +224,16 @@ export function splitUrl(url: string): { path: string; query: string | undefined
 /**
  * The segments a verifier derives from a request URL's path: percent-decoded, split on `/`, empty
  * segments dropped, and an empty last segment when the path ends with `/` (so `/app/` and `/app`
- * differ).
+ * differ). Decoding is as lenient as the verifiers' (Rust `urlencoding::decode`): a `%` not
+ * followed by two hex digits stays as it is; the decoded bytes must be UTF-8.
  *
- * @throws {CertificationError} when the path's percent-encoding is not valid UTF-8.
+ * @throws {CertificationError} when the decoded path is not valid UTF-8.
  */
 export function requestPathSegments(url: string): string[] {
   const { path } = splitUrl(url);
   let decoded: string;
   try {
-    decoded = decodeURIComponent(path);
+    decoded = path.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => decodeURIComponent(run));
   } catch {
     throw new CertificationError('The request path is not valid percent-encoded UTF-8', { details: JSON.stringify(path) });
   }
@@ -340,7 +341,17 @@ export class HttpCertificationTree {
 
   /** The pruned tree a response carries: the entry answering `requestUrl`, with the absence proofs a verifier needs. */
   witness(args: { entry: CertifiedEntry; requestUrl: string }): HashTree {
-    return this.tree.witness(verifierLookups(args.entry, requestPathSegments(args.requestUrl)));
+    let segments: string[];
+    try {
+      segments = requestPathSegments(args.requestUrl);
+    } catch (error) {
+      if (!(error instanceof CertificationError)) throw error;
+      // Not valid percent-encoding: no verifier can decode this path, so no witness can satisfy one;
+      // answer with the undecoded segments rather than fail the response.
+      const { path } = splitUrl(args.requestUrl);
+      segments = path.split('/').filter((segment) => segment !== '');
+    }
+    return this.tree.witness(verifierLookups(args.entry, segments));
   }
 
   /**
