@@ -342,11 +342,42 @@ describe('frontend canister', { skip: !onDevnet }, () => {
     assert.equal(report.skipped.length, 4);
   });
 
+  test('an upgrade with a new configuration changes the CSP of every response, still certified', async () => {
+    await pic.upgradeCanister({
+      canisterId,
+      wasm: build.wasm,
+      sender: ADMIN.getPrincipal(),
+      arg: frontendInitArg(IDL, { connect_src: ['https://icp-api.io'] }),
+    });
+    for (const url of ['/index.html', '/missing.js']) {
+      const exchange = await get(url);
+      await verify(exchange);
+      assert.equal(
+        exchange.response.headers.find(([name]) => name === 'Content-Security-Policy')?.[1],
+        CSP.replace('http://localhost:4943', 'https://icp-api.io'),
+      );
+    }
+  });
+
   test('a deleted asset is a certified 404 afterwards', async () => {
     assert.deepEqual(await actor.delete_asset({ path: '/logo.png' }), { Ok: null });
     const exchange = await get('/logo.png');
     await verify(exchange);
     assert.equal(exchange.response.status_code, 404);
     assert.deepEqual(await actor.delete_asset({ path: '/logo.png' }), { Err: { NotFound: { path: '/logo.png' } } });
+  });
+});
+
+describe('frontend canister install', { skip: !onDevnet }, () => {
+  test('a connect_src entry that is not a CSP host source refuses the install', async () => {
+    await assert.rejects(
+      pic.setupCanister<FrontendService>({
+        idlFactory: frontendIdlFactory,
+        wasm: build.wasm,
+        sender: ADMIN.getPrincipal(),
+        arg: frontendInitArg(IDL, { connect_src: ["https://a.example 'unsafe-inline'"] }),
+      }),
+      /frontend: connect_src entry \\?"https:\/\/a\.example 'unsafe-inline'\\?" is not a CSP host source/,
+    );
   });
 });
