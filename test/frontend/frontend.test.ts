@@ -289,6 +289,24 @@ describe('frontend canister', { skip: !onDevnet }, () => {
     });
   });
 
+  test('a commit drops what is still staged for its path (a chunk past its count)', async () => {
+    actor.setIdentity(ADMIN);
+    const [a, b] = [utf8.encode('a'), utf8.encode('b')];
+    const stage = (index: number, content: Uint8Array) => actor.upload_chunk({ path: '/y.txt', encoding: 'identity', index, content });
+    const commit = (chunk_count: number, content: Uint8Array) =>
+      actor.commit_asset({
+        path: '/y.txt',
+        content_type: 'text/plain',
+        encodings: [{ encoding: 'identity', chunk_count, sha256: sha256(content) }],
+      });
+    assert.deepEqual(await stage(0, a), { Ok: null });
+    assert.deepEqual(await stage(1, b), { Ok: null });
+    assert.deepEqual(await commit(1, a), { Ok: null });
+    assert.deepEqual(await stage(0, a), { Ok: null });
+    assert.deepEqual(await commit(2, utf8.encode('ab')), { Err: { MissingChunk: { encoding: 'identity', index: 1 } } });
+    assert.deepEqual(await actor.delete_asset({ path: '/y.txt' }), { Ok: null });
+  });
+
   test('chunks sent in order are hashed as they arrive, so a 1.4 MB asset commits and is served certified', async () => {
     actor.setIdentity(ADMIN);
     const content = new Uint8Array(1_400_000).map((_, i) => (i * 31) & 0xff);

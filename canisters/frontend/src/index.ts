@@ -188,6 +188,7 @@ export default class {
     }
     const metadata = { path: request.path, contentType: request.content_type, encodings };
     store.commitAsset({ metadata, chunkCounts });
+    store.clearStaged({ path: request.path, encodings: ENCODINGS, maxIndex: MAX_CHUNK_INDEX });
     const current = currentSite();
     current.put(metadata);
     certifiedDataSet(current.rootHash());

@@ -109,6 +109,15 @@ export function commitAsset(args: { metadata: AssetMetadata; chunkCounts: Map<En
   });
 }
 
+/**
+ * Drops whatever is still staged for `path` (chunks past a commit's count, encodings not committed),
+ * so abandoned chunks do not accumulate in stable memory.
+ */
+export function clearStaged(args: { path: string; encodings: readonly string[]; maxIndex: number }): void {
+  for (const encoding of args.encodings)
+    for (let index = 0; index <= args.maxIndex; index++) staged.remove(chunkKey(args.path, encoding, index));
+}
+
 export function deleteAsset(path: string): boolean {
   const stored = getAsset(path);
   if (stored === undefined) return false;
