@@ -8,6 +8,7 @@ import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts
 import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
 import { runWalletBench } from './wallet.bench.ts';
 import { runWalletRpcBench } from './wallet-rpc.bench.ts';
+import { runFrontendBench } from './frontend.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -32,6 +33,9 @@ out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes pe
 runAuditBench(out);
 out('\n## signature log Merkle tree inside an Azle canister (instructions)');
 await runAuditCanisterBench(out);
+
+out('\n## frontend canister: certified assets (size, serving and certifying cost)');
+await runFrontendBench();
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark
