@@ -9,6 +9,7 @@ import type { Principal } from '@icp-sdk/core/principal';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
+import { encodeUnsigned } from '../wasm/leb128.ts';
 
 export type HashTree = [0] | [1, HashTree, HashTree] | [2, Uint8Array, HashTree] | [3, Uint8Array] | [4, Uint8Array];
 
@@ -58,17 +59,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-export function leb128(n: bigint): Uint8Array {
-  const out: number[] = [];
-  do {
-    let byte = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0n);
-  return new Uint8Array(out);
-}
-
 /** DER prefix of a BLS12-381 G2 public key (spec "Certificate": bls12_381-g2 OIDs). */
 const BLS_DER_PREFIX = new Uint8Array([
   0x30, 0x81, 0x82, 0x30, 0x1d, 0x06, 0x0d, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x01, 0x02, 0x01, 0x06, 0x0c, 0x2b,
@@ -103,7 +93,7 @@ export class Certifier {
     if (hit) return hit;
     const tree = labeledForest([
       ['canister', labeledForest([[args.canisterId.toUint8Array(), labeledForest([['certified_data', leaf(args.certifiedData)]])]])],
-      ['time', leaf(leb128(args.timeNs))],
+      ['time', leaf(encodeUnsigned(args.timeNs))],
     ]);
     const cert = this.certify(tree);
     if (this.cache.size > 256) this.cache.clear();
