@@ -5,16 +5,17 @@
  * Like the IC, a canister-to-canister call takes a round to be delivered and another for its
  * response.
  */
-import type { Principal } from '@icp-sdk/core/principal';
+import { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { Canister, type CanisterHost, type CanisterSettings, type Origin } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
-import { canisterIdFromIndex, canisterIndex, rangeStart, RANGE_SIZE, subnetId, type SubnetKind } from './ids.ts';
+import { canisterIdFromIndex, canisterIndex, rangeStart, RANGE_SIZE, type SubnetKind } from './ids.ts';
 import { limits } from './limits.ts';
 import { newContext } from './system-api.ts';
 import type { ManagementServices } from './management.ts';
-import type { Certifier } from './certification.ts';
+import { Certifier, type HashTree } from './certification.ts';
+import { subnetDelegation } from './subnet-delegation.ts';
 import { respond } from './delivery.ts';
 import { checkStopped, park, release } from './management-dispatch.ts';
 import { query, runTransform } from './queries.ts';
@@ -37,6 +38,9 @@ export interface Subnet {
   next: bigint;
   size: number;
   benchmarking: boolean;
+  /** The subnet's own BLS key; the root subnet's is the instance's root key. */
+  certifier: Certifier;
+  isRoot: boolean;
 }
 
 export type CallResult = { kind: 'reply'; bytes: Uint8Array } | { kind: 'reject'; code: RejectCode; message: string; errorCode: string };
@@ -127,13 +131,21 @@ export class Instance implements CanisterHost {
     this.log = args.log;
     this.timeNs = args.timeNs ?? BigInt(Date.now()) * 1_000_000n;
     const ordinals = new Map<SubnetKind, number>();
-    for (const spec of args.subnets) {
+    // The NNS subnet is the root subnet (its key is the root key); without one, the first subnet is.
+    const rootIndex = Math.max(
+      0,
+      args.subnets.findIndex((s) => s.kind === 'NNS'),
+    );
+    for (const [i, spec] of args.subnets.entries()) {
       const ordinal = ordinals.get(spec.kind) ?? 0;
       ordinals.set(spec.kind, ordinal + 1);
       const start = rangeStart(spec.kind, ordinal);
-      const seed = concatBytes(new TextEncoder().encode(`devnet-subnet/${args.id}/${spec.kind}/${ordinal}`), this.certifier.rootKeyDer);
+      const certifier = i === rootIndex ? this.certifier : new Certifier();
       this.subnets.push({
-        id: subnetId(seed),
+        // As on the IC, a subnet's id is the self-authenticating principal of its public key.
+        id: Principal.selfAuthenticating(certifier.rootKeyDer),
+        certifier,
+        isRoot: i === rootIndex,
         kind: spec.kind,
         ordinal,
         start,
@@ -156,7 +168,13 @@ export class Instance implements CanisterHost {
     return this.certifier.rootKeyDer;
   }
   dataCertificate(c: Canister): Uint8Array {
-    return this.certifier.dataCertificate({ canisterId: c.id, certifiedData: c.certifiedData, timeNs: this.timeNs });
+    const subnet = this.subnets[c.subnetIndex];
+    const delegation = subnetDelegation({ instance: this, subnet });
+    return subnet.certifier.dataCertificate({ canisterId: c.id, certifiedData: c.certifiedData, timeNs: this.timeNs, delegation });
+  }
+  /** A certificate of a subnet's state tree, with the subnet's delegation unless it is the root subnet. */
+  certify(subnet: Subnet, tree: HashTree): Uint8Array {
+    return subnet.certifier.certify(tree, subnetDelegation({ instance: this, subnet }));
   }
   debugPrint(c: Canister, text: string): void {
     this.log(`[Canister ${c.idText}] ${text}`);
