@@ -139,6 +139,20 @@ describe('calls with verified certificates', () => {
     assert.equal(await actor.inc(), n + 1n);
   });
 
+  test('a data certificate of a canister on the application subnet carries the delegation and verifies under the root key', async () => {
+    const { actor } = await actorFor(Ed25519KeyIdentity.generate());
+    const data = new Uint8Array(32).fill(7);
+    await actor.setCertified(data);
+    const [raw] = await actor.certificate();
+    assert.ok(raw);
+    assert.ok((Cbor.decode(raw) as { delegation?: unknown }).delegation, 'with a subnet delegation');
+    const cert = await Certificate.create({ certificate: raw, rootKey, principal: { canisterId } });
+    assert.equal(
+      bytesToHex(lookupResultToBuffer(cert.lookup_path(['canister', canisterId.toUint8Array(), 'certified_data']))!),
+      bytesToHex(data),
+    );
+  });
+
   test('read_state of a canister gives its module hash and controllers, certified', async () => {
     const { agent } = await actorFor(Ed25519KeyIdentity.generate());
     const enc = new TextEncoder();
