@@ -22,11 +22,13 @@ export class GatewayServer {
   readonly api: IcHttpInterface;
   private server: Server | null = null;
   private readonly isLive: () => boolean;
+  private readonly touch: () => void;
   port = 0;
 
-  constructor(args: { instance: Instance; isLive: () => boolean }) {
+  constructor(args: { instance: Instance; isLive: () => boolean; touch?: () => void }) {
     this.instance = args.instance;
     this.isLive = args.isLive;
+    this.touch = args.touch ?? (() => {});
     this.api = new IcHttpInterface(args.instance);
   }
 
@@ -83,6 +85,7 @@ export class GatewayServer {
   };
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.touch();
     try {
       const chunks: Buffer[] = [];
       let size = 0;

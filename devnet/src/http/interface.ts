@@ -153,7 +153,9 @@ export class IcHttpInterface {
     if (!tracked) {
       let ingressId: string;
       try {
-        ingressId = this.instance.submitIngress({ sender: auth.sender, canisterId, method, arg, effectiveSubnet: null });
+        // A management call is routed by its effective canister id, as on the IC (e.g. the subnet a canister is created on).
+        const effectiveSubnet = canisterId.toText() === 'aaaaa-aa' ? args.subnet : null;
+        ingressId = this.instance.submitIngress({ sender: auth.sender, canisterId, method, arg, effectiveSubnet });
       } catch (e) {
         if (!(e instanceof IcError)) throw e;
         const r = icErrorResult(e) as Extract<CallResult, { kind: 'reject' }>;

@@ -192,6 +192,26 @@ export class DevnetServer {
   }
 
   /**
+   * What `pic.makeLive()` does, in-process: create an instance from a PocketIC subnet config set,
+   * let its rounds and time run on their own, and start its HTTP gateway. For startDevnet({ live }).
+   */
+  async createLiveInstance(subnetConfigSet: unknown): Promise<{ instanceId: number; gatewayPort: number; rootKey: Uint8Array }> {
+    const created = this.createInstance({ subnet_config_set: subnetConfigSet }) as {
+      Created?: { instance_id: number };
+      Error?: { message: string };
+    };
+    if (!created.Created) throw new Error(created.Error?.message ?? 'instance creation failed');
+    const inst = this.instance(created.Created.instance_id);
+    this.startLive(inst, 0);
+    const gw = (await this.startGateway({ forward_to: { PocketIcInstance: inst.id } })) as {
+      Created?: { port: number };
+      Error?: { message: string };
+    };
+    if (!gw.Created) throw new Error(gw.Error?.message ?? 'HTTP gateway start failed');
+    return { instanceId: inst.id, gatewayPort: gw.Created.port, rootKey: inst.rootKey() };
+  }
+
+  /**
    * POST /http_gateway: an HTTP server on its own loopback port for one instance, with the IC HTTP
    * interface and the canister gateway (PocketIC's HttpGatewayConfig: forward_to, ip_addr, port).
    */
@@ -206,7 +226,12 @@ export class DevnetServer {
       return { Error: { message: `The devnet HTTP gateway binds to loopback only, not ${ip}` } };
     }
     const inst = this.instance(Number(target));
-    const gateway = new GatewayServer({ instance: inst, isLive: () => this.live.has(inst.id) });
+    const gateway = new GatewayServer({
+      instance: inst,
+      isLive: () => this.live.has(inst.id),
+      // Agents and browsers using the gateway keep the devnet alive (the --ttl counts from the last request).
+      touch: () => (this.lastActivity = Date.now()),
+    });
     const port = await gateway.listen({ port: req.port === undefined || req.port === null ? 0 : Number(req.port), host: String(ip) });
     const id = this.gateways.size;
     this.gateways.set(id, gateway);
