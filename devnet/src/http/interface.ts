@@ -29,6 +29,8 @@ const RESPONSE_DOMAIN = new TextEncoder().encode('\x0Bic-response');
 /** How long a synchronous call waits before answering 202 (the replica waits about 10 s). */
 const SYNC_CALL_WAIT_MS = 10_000;
 const MAX_READ_STATE_PATHS = 1000;
+/** Request statuses kept for read_state (oldest dropped first). */
+const MAX_TRACKED_REQUESTS = 100_000;
 const MAX_PATH_LABELS = 127;
 
 /** The CORS headers the IC's HTTP endpoint sends. */
@@ -164,6 +166,8 @@ export class IcHttpInterface {
       }
       tracked = { ingressId, sender: auth.sender, subnet: args.subnet };
       this.requests.set(key, tracked);
+      // The IC forgets request statuses after the ingress expiry; keep the newest ones only.
+      if (this.requests.size > MAX_TRACKED_REQUESTS) this.requests.delete(this.requests.keys().next().value!);
     }
     if (!args.sync) return { status: 202, body: '' };
     const deadline = Date.now() + SYNC_CALL_WAIT_MS;
