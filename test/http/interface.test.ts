@@ -8,7 +8,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PocketIc, SubnetStateType, type PocketIcServer } from '@dfinity/pic';
-import { Actor, Certificate, Cbor, HttpAgent, lookupResultToBuffer, type ActorSubclass, type Identity } from '@icp-sdk/core/agent';
+import {
+  Actor,
+  Certificate,
+  Cbor,
+  HttpAgent,
+  lookupResultToBuffer,
+  polling,
+  requestIdOf,
+  SubnetStatus,
+  type ActorSubclass,
+  type Identity,
+} from '@icp-sdk/core/agent';
 import { IDL } from '@icp-sdk/core/candid';
 import { DelegationChain, DelegationIdentity, ECDSAKeyIdentity, Ed25519KeyIdentity } from '@icp-sdk/core/identity';
 import { Secp256k1KeyIdentity } from '@icp-sdk/core/identity/secp256k1';
@@ -19,6 +30,7 @@ import { azleProbe } from '../fixtures/build.ts';
 import { startServer } from '../support/pic.ts';
 import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
 import { Certifier, reconstruct } from '../../devnet/src/ic/certification.ts';
+import { canisterIdFromIndex } from '../../devnet/src/ic/ids.ts';
 
 let server: PocketIcServer;
 let pic: PocketIc;
@@ -170,6 +182,86 @@ describe('calls with verified certificates', () => {
       controllers.map((c) => Principal.fromUint8Array(c).toText()),
       status.map((p) => p.toText()),
     );
+  });
+});
+
+describe('other endpoints', () => {
+  test('an asynchronous v2 call (202) is answered through read_state request_status polling', async () => {
+    const { agent, actor } = await actorFor(Ed25519KeyIdentity.generate());
+    const before = await actor.get();
+    const { requestId, response } = await agent.call(canisterId, {
+      methodName: 'inc',
+      arg: getArg,
+      effectiveCanisterId: canisterId,
+      callSync: false,
+    });
+    assert.equal(response.status, 202);
+    const { reply } = await polling.pollForResponse(agent, canisterId, requestId);
+    assert.equal(IDL.decode([IDL.Nat], reply)[0], before + 1n);
+  });
+
+  test('a v3 synchronous call answers 200 with a certificate holding the reply', async () => {
+    const alice = Ed25519KeyIdentity.generate();
+    const content = {
+      request_type: 'call',
+      canister_id: canisterId,
+      method_name: 'whoami',
+      arg: getArg,
+      sender: alice.getPrincipal(),
+      ingress_expiry: nowNs() + 60_000_000_000n,
+    };
+    const res = await fetch(`${host}/api/v3/canister/${canisterId.toText()}/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cbor' },
+      body: new Uint8Array(Cbor.encode(await signed(alice, content))),
+    });
+    assert.equal(res.status, 200);
+    const body = Cbor.decode(new Uint8Array(await res.arrayBuffer())) as { status: string; certificate: Uint8Array };
+    assert.equal(body.status, 'replied');
+    const cert = await Certificate.create({ certificate: body.certificate, rootKey, principal: { canisterId } });
+    const reply = lookupResultToBuffer(cert.lookup_path(['request_status', requestIdOf(content), 'reply']));
+    assert.equal((IDL.decode([IDL.Principal], reply!)[0] as unknown as Principal).toText(), alice.getPrincipal().toText());
+  });
+
+  test('subnet read_state: the application subnet key, canister ranges and node key, verified for the subnet', async () => {
+    const { agent } = await actorFor(Ed25519KeyIdentity.generate());
+    const subnetId = (await pic.getApplicationSubnets())[0].id;
+    const status = await SubnetStatus.request({ subnetId, agent, paths: ['publicKey', 'nodeKeys'] });
+    assert.equal(bytesToHex(status.get('publicKey') as Uint8Array), bytesToHex(new Uint8Array(await pic.getPubKey(subnetId))));
+    const nodeKeys = status.get('nodeKeys') as unknown as Map<string, Uint8Array>;
+    assert.equal(nodeKeys.size, 1, 'one node per subnet');
+    const [[nodeId, nodeKey]] = [...nodeKeys.entries()];
+    assert.equal(nodeId, Principal.selfAuthenticating(nodeKey).toText(), 'the node id is the self-authenticating principal of its key');
+    const path = [new TextEncoder().encode('subnet'), subnetId.toUint8Array(), new TextEncoder().encode('canister_ranges')];
+    const { certificate } = await agent.readSubnetState(subnetId, { paths: [path] });
+    const cert = await Certificate.create({ certificate, rootKey, principal: { subnetId } });
+    const ranges = Cbor.decode(lookupResultToBuffer(cert.lookup_path(path))!) as [Uint8Array, Uint8Array][];
+    assert.deepEqual(
+      ranges.map(([a, b]) => [Principal.fromUint8Array(a).toText(), Principal.fromUint8Array(b).toText()]),
+      [[canisterIdFromIndex(0xffffffffffe00000n).toText(), canisterIdFromIndex(0xffffffffffefffffn).toText()]],
+    );
+  });
+
+  test('reading the status of another sender request is refused with 403', async () => {
+    const alice = Ed25519KeyIdentity.generate();
+    const { agent } = await actorFor(alice);
+    const { requestId } = await agent.call(canisterId, {
+      methodName: 'inc',
+      arg: getArg,
+      effectiveCanisterId: canisterId,
+      callSync: false,
+    });
+    const bob = Ed25519KeyIdentity.generate();
+    const enc = new TextEncoder();
+    const content = {
+      request_type: 'read_state',
+      paths: [[enc.encode('request_status'), requestId]],
+      sender: bob.getPrincipal(),
+      ingress_expiry: nowNs() + 60_000_000_000n,
+    };
+    const res = await post(`/api/v2/canister/${canisterId.toText()}/read_state`, await signed(bob, content));
+    assert.equal(res.status, 403);
+    assert.equal(res.text, `Request IDs must be for requests signed by the caller: ${bytesToHex(requestId)}`);
   });
 });
 
