@@ -3,6 +3,7 @@
  * numbers; they assert nothing and never run as tests.
  */
 import { runDevnetBench } from './devnet.bench.ts';
+import { runHttpBench } from './http.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
 import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
@@ -13,6 +14,7 @@ import { runFrontendBench } from './frontend.bench.ts';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 await runDevnetBench();
+await runHttpBench();
 
 out('\n## threshold signatures (devnet management canister, through its Candid entry point)');
 for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
