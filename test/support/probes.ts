@@ -112,6 +112,7 @@ export interface MotokoProbe {
   chain(k: bigint): Promise<bigint>;
   hopCount(): Promise<bigint>;
   startTimerChain(delaySeconds: bigint): Promise<bigint>;
+  armUpgradeTrap(): Promise<void>;
 }
 
 export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
@@ -134,4 +135,5 @@ export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
     chain: IDL.Func([IDL.Nat], [IDL.Nat], []),
     hopCount: IDL.Func([], [IDL.Nat], ['query']),
     startTimerChain: IDL.Func([IDL.Nat64], [IDL.Nat], []),
+    armUpgradeTrap: IDL.Func([], [], []),
   });
