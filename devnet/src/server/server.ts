@@ -11,10 +11,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Certifier } from '../ic/certification.ts';
 import { IcError } from '../ic/errors.ts';
-import { Instance, icErrorResult, type CallResult, type SubnetSpec } from '../ic/instance.ts';
+import { Instance, icErrorResult, type CallResult } from '../ic/instance.ts';
 import { HttpOutcalls, httpRequestFee, type OutcallResponse } from '../ic/http-outcalls.ts';
 import { defaultIngressAllowed, type ManagementServices, type ThresholdService } from '../ic/management.ts';
-import { canisterIdFromIndex, type SubnetKind } from '../ic/ids.ts';
+import { canisterIdFromIndex } from '../ic/ids.ts';
+import { parseInstanceConfig } from './instance-config.ts';
 import { BadRequest, parse, stringify, toBigInt } from './json.ts';
 import { GatewayServer } from '../http/gateway-server.ts';
 import { refuseAdminRequest } from '../http/guard.ts';
@@ -241,26 +242,8 @@ export class DevnetServer {
     return { Created: { instance_id: id, port } };
   }
 
-  private createInstance(req: any): unknown {
-    const set = req?.subnet_config_set;
-    if (!set || typeof set !== 'object') throw new BadRequest('CreateInstanceRequest: missing subnet_config_set');
-    const specs: SubnetSpec[] = [];
-    const add = (kind: SubnetKind, cfg: any) => {
-      if (cfg === undefined || cfg === null) return;
-      if (cfg.state_config !== undefined && cfg.state_config !== 'New') {
-        throw new BadRequest('The devnet creates subnets from scratch only (state_config "New").');
-      }
-      specs.push({ kind, benchmarking: cfg.instruction_config === 'Benchmarking' });
-    };
-    add('NNS', set.nns);
-    add('SNS', set.sns);
-    add('II', set.ii);
-    add('Fiduciary', set.fiduciary);
-    add('Bitcoin', set.bitcoin);
-    for (const s of set.system ?? []) add('System', s);
-    for (const s of set.application ?? []) add('Application', s);
-    for (const s of set.verified_application ?? []) add('Application', s);
-    if (specs.length === 0) return { Error: { message: 'At least one subnet must be configured.' } };
+  private createInstance(req: unknown): unknown {
+    const config = parseInstanceConfig(req);
     const id = this.nextInstance++;
     const threshold = this.options.threshold?.() ?? null;
     const services: ManagementServices = {
@@ -271,9 +254,17 @@ export class DevnetServer {
       outcalls: this.outcalls,
       signingRounds: 2,
     };
-    const inst = new Instance({ id, subnets: specs, certifier: new Certifier(), services, log: (l) => this.log(l) });
+    const inst = new Instance({
+      id,
+      subnets: config.subnets,
+      certifier: new Certifier(),
+      services,
+      log: (l) => this.log(l),
+      timeNs: config.initialTimeNs ?? undefined,
+    });
     this.options.onInstanceCreated?.(inst);
     this.instances.set(id, inst);
+    if (config.autoProgressDelayMs !== null) this.startLive(inst, config.autoProgressDelayMs);
     return { Created: { instance_id: id, topology: this.topology(inst) } };
   }
 
@@ -359,7 +350,8 @@ export class DevnetServer {
       case 'POST /update/set_certified_time': {
         const t = toBigInt(body?.nanos_since_epoch, 'nanos_since_epoch');
         if (t < inst.timeNs) throw new BadRequest(`Time cannot go backwards: ${t} < ${inst.timeNs}`);
-        inst.timeNs = t;
+        if (sub === '/update/set_time') inst.setTime(t);
+        else inst.setCertifiedTime(t);
         return undefined;
       }
       case 'POST /read/get_controllers':
