@@ -103,7 +103,7 @@ export class GatewayServer {
       const path = url.split('?')[0];
       const method = req.method ?? 'GET';
       if (IcHttpInterface.handles(path)) {
-        const out = await this.api.handle({ method, path, body });
+        const out = await this.api.handle({ method, path, body, contentType: req.headers['content-type'] });
         res.writeHead(out.status, out.headers);
         res.end(out.body);
         return;
