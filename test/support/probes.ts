@@ -107,6 +107,12 @@ export interface MotokoProbe {
   forever(): Promise<bigint>;
   spin(k: bigint): Promise<bigint>;
   relay(target: Principal, name: string): Promise<string>;
+  now(): Promise<bigint>;
+  hop(): Promise<void>;
+  chain(k: bigint): Promise<bigint>;
+  hopCount(): Promise<bigint>;
+  startTimerChain(delaySeconds: bigint): Promise<bigint>;
+  armUpgradeTrap(): Promise<void>;
 }
 
 export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
@@ -124,4 +130,10 @@ export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
     forever: IDL.Func([], [IDL.Nat], []),
     spin: IDL.Func([IDL.Nat], [IDL.Nat64], ['query']),
     relay: IDL.Func([IDL.Service({ greet: IDL.Func([IDL.Text], [IDL.Text], ['query']) }), IDL.Text], [IDL.Text], ['composite_query']),
+    now: IDL.Func([], [IDL.Nat64], ['query']),
+    hop: IDL.Func([], [], []),
+    chain: IDL.Func([IDL.Nat], [IDL.Nat], []),
+    hopCount: IDL.Func([], [IDL.Nat], ['query']),
+    startTimerChain: IDL.Func([IDL.Nat64], [IDL.Nat], []),
+    armUpgradeTrap: IDL.Func([], [], []),
   });

@@ -195,7 +195,7 @@ export class IcHttpInterface {
             errorCode: 'CanisterMethodNotFound',
           }
         : this.instance.query({ sender: auth.sender, canisterId, method, arg });
-    const timestamp = this.instance.timeNs;
+    const timestamp = this.instance.certifiedTimeNs;
     const node = subnetNode(args.subnet);
     const body: Record<string, unknown> =
       result.kind === 'reply'

@@ -125,7 +125,7 @@ export function stateTree(args: {
     ['canister_ranges', { children: shards.sort((a, b) => compareBytes(a[0], b[0])) }],
     ['request_status', { children: statuses.sort((a, b) => compareBytes(a[0], b[0])) }],
     ['subnet', { children: subnets.sort((a, b) => compareBytes(a[0], b[0])) }],
-    ['time', val(encodeUnsigned(instance.timeNs))],
+    ['time', val(encodeUnsigned(instance.certifiedTimeNs))],
   ]);
 }
 

@@ -215,20 +215,27 @@ export class Canister {
    * Run the module's start function (exported by the instrumentation instead of running at
    * instantiation), on the heap the canister will have: fresh, or kept across an upgrade.
    */
-  runStart(): void {
+  runStart(instructionLimit: bigint): { instructions: bigint; error: IcError | null } {
     const name = this.module?.info.startExport;
-    if (!name || !this.instance || !this.counter) return;
-    const ctx = newContext({ mode: 'start', instructionLimit: limits.installInstructions });
+    if (!name || !this.instance || !this.counter) return { instructions: 0n, error: null };
+    const ctx = newContext({ mode: 'start', instructionLimit });
     this.counter.value = ctx.instructionLimit;
     this.currentContext = ctx;
+    // The start function's instructions count against install_code's budget and are charged.
+    const used = () => {
+      const left = BigInt(this.counter!.value as bigint);
+      return left < 0n ? ctx.instructionLimit : ctx.instructionLimit - left;
+    };
     try {
       (this.instance.exports[name] as () => void)();
+      return { instructions: used(), error: null };
     } catch (e) {
       const trap = this.classifyTrap(e, ctx);
-      throw new IcError({
+      const error = new IcError({
         errorCode: 'CanisterTrapped',
         message: `Error from Canister ${this.idText}: Canister trapped in its start function: ${trap.message}`,
       });
+      return { instructions: used(), error };
     } finally {
       this.currentContext = null;
     }

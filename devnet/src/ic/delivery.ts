@@ -21,18 +21,18 @@ export function deliverRequest(inst: Instance, m: RequestMessage): void {
   if (system) {
     const r = system.handle({ method: m.method, arg: m.arg, caller: m.from, cyclesAttached: m.cycles, isQuery: false });
     const refund = m.cycles - r.cyclesCharged;
-    if (r.kind === 'reply') respond(inst, m.origin, { kind: 'reply', bytes: r.reply }, refund);
-    else
-      respond(
-        inst,
-        m.origin,
-        { kind: 'reject', code: r.code as RejectCode, message: r.message, errorCode: 'CanisterRejectedMessage' },
-        refund,
-      );
+    const result: CallResult =
+      r.kind === 'reply'
+        ? { kind: 'reply', bytes: r.reply }
+        : { kind: 'reject', code: r.code, message: r.message, errorCode: 'CanisterRejectedMessage' };
+    // A system canister lives on a subnet of its own: its response takes a round to come back.
+    respond(inst, { origin: m.origin, result, refund, fromSubnet: null });
     return;
   }
   const c = inst.canisters.get(target);
-  const reject = (e: IcError) => respond(inst, m.origin, icErrorResult(e), m.cycles);
+  // The target's subnet answers; a canister id no subnet hosts is refused by the sender's own.
+  const reject = (e: IcError) =>
+    respond(inst, { origin: m.origin, result: icErrorResult(e), refund: m.cycles, fromSubnet: inst.subnetIndexOf(m.to) ?? undefined });
   if (!c) return reject(new IcError({ errorCode: 'CanisterNotFound', message: messages.canisterNotFound(target) }));
   if (c.status === 'stopped') return reject(new IcError({ errorCode: 'CanisterStopped', message: messages.stopped(target) }));
   if (c.status === 'stopping') return reject(new IcError({ errorCode: 'CanisterStopping', message: messages.stopping(target) }));
@@ -56,11 +56,11 @@ export function deliverRequest(inst: Instance, m: RequestMessage): void {
     return reject(new IcError({ errorCode: 'CanisterMethodNotFound', message: messages.methodNotFound(target, 'update', m.method) }));
   }
   if (m.origin.kind === 'ingress') {
-    const fee = fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length);
+    const fee = inst.charge(c, fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length));
     if (c.cycles < fee) return reject(outOfCycles(c, fee));
     c.cycles -= fee;
   }
-  if (!canPayExecution(c)) return reject(outOfCycles(c, fees.updateMessageExecution));
+  if (!canPayExecution(inst, c)) return reject(outOfCycles(c, fees.updateMessageExecution));
   const cc = c.newCallContext({ origin: m.origin, caller: m.from, cycles: m.cycles, deadline: m.deadline });
   const ctx = newContext({
     mode,
@@ -104,14 +104,15 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
   if (!outcome.ok && cb.cleanup) {
     const cleanupCtx = newContext({ mode: 'cleanup', instructionLimit: inst.instructionLimit(c, 'update'), callContext: cc });
     const cleaned = c.execute({ ctx: cleanupCtx, entry: { table: cb.cleanup.fun, env: cb.cleanup.env } });
+    inst.roundInstructions += cleaned.instructions;
     if (cleaned.ok) commitState(inst, c, cleanupCtx);
   }
   finish(inst, { c, ctx, cc, outcome });
 }
 
 /** Whether the canister holds the base execution fee; the IC refuses to run a message it cannot pay for. */
-export function canPayExecution(c: Canister): boolean {
-  return c.cycles >= fees.updateMessageExecution;
+export function canPayExecution(inst: Instance, c: Canister): boolean {
+  return c.cycles >= inst.charge(c, fees.updateMessageExecution);
 }
 
 /** Commit a finished message's effects, respond if it responded, close its call context if done. */
@@ -125,7 +126,8 @@ export function finish(
   },
 ): void {
   const { c, ctx, cc, outcome } = args;
-  const cost = executionCost(outcome.instructions);
+  inst.roundInstructions += outcome.instructions;
+  const cost = inst.charge(c, executionCost(outcome.instructions));
   c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
   cc.instructions += outcome.instructions;
   c.stats.updates++;
@@ -143,7 +145,7 @@ export function finish(
           : { kind: 'reject', code: RejectCode.CanisterReject, message: ctx.response.message, errorCode: 'CanisterRejectedMessage' };
       const refund = cc.cyclesAvailable;
       cc.cyclesAvailable = 0n;
-      respond(inst, cc.origin, result, refund);
+      respond(inst, { origin: cc.origin, result, refund, fromSubnet: c.subnetIndex });
     }
   } else {
     trapError = trapToIcError(c.idText, outcome.trap!);
@@ -167,7 +169,7 @@ function closeCallContext(inst: Instance, c: Canister, cc: CallContext, trapErro
     const error = trapError ?? new IcError({ errorCode: 'CanisterDidNotReply', message: messages.didNotReply(c.idText) });
     const refund = cc.cyclesAvailable;
     cc.cyclesAvailable = 0n;
-    respond(inst, cc.origin, icErrorResult(error), refund);
+    respond(inst, { origin: cc.origin, result: icErrorResult(error), refund, fromSubnet: c.subnetIndex });
   }
   c.callContexts.delete(cc.id);
   checkStopped(inst, c);
@@ -193,11 +195,19 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
     origin: { kind: 'canister', canister: c.id, callbackId: cb.id },
     deadline: call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n,
     effectiveSubnet: null,
+    // Calls to aaaaa-aa wait in the subnet queue, which the scheduler drains at the start of the
+    // next round (dfinity/ic rs/execution_environment/src/scheduler.rs `drain_subnet_queues`).
+    readyRound: call.callee.toText() === 'aaaaa-aa' ? inst.round + 1 : inst.readyRound(c.subnetIndex, inst.subnetIndexOf(call.callee)),
   });
 }
 
-/** Send a result to whoever waits for it. */
-export function respond(inst: Instance, origin: Origin, result: CallResult, refund: bigint): void {
+/**
+ * Send a result to whoever waits for it. `fromSubnet` is the responder's subnet index (null: a
+ * subnet outside the instance); without it the response comes from the receiver's own subnet
+ * (the management canister, the devnet's own services).
+ */
+export function respond(inst: Instance, args: { origin: Origin; result: CallResult; refund: bigint; fromSubnet?: number | null }): void {
+  const { origin, result, refund } = args;
   switch (origin.kind) {
     case 'ingress': {
       const entry = inst.ingress.get(origin.messageId);
@@ -207,9 +217,19 @@ export function respond(inst: Instance, origin: Origin, result: CallResult, refu
       }
       return;
     }
-    case 'canister':
-      inst.queue.push({ kind: 'response', to: origin.canister, callbackId: origin.callbackId, result, refund });
+    case 'canister': {
+      const to = inst.subnetIndexOf(origin.canister);
+      const from = args.fromSubnet === undefined ? to : args.fromSubnet;
+      inst.queue.push({
+        kind: 'response',
+        to: origin.canister,
+        callbackId: origin.callbackId,
+        result,
+        refund,
+        readyRound: inst.readyRound(from, to),
+      });
       return;
+    }
     case 'system':
       return;
   }

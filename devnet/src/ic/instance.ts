@@ -27,6 +27,8 @@ export interface SubnetSpec {
   kind: SubnetKind;
   /** Instruction limits: 'Benchmarking' raises them, as PocketIC does. */
   benchmarking: boolean;
+  /** PocketIC's `Free` cost schedule: canisters on the subnet are not charged cycles. */
+  freeCycles?: boolean;
 }
 
 export interface Subnet {
@@ -38,6 +40,7 @@ export interface Subnet {
   next: bigint;
   size: number;
   benchmarking: boolean;
+  freeCycles: boolean;
   /** The subnet's own BLS key; the root subnet's is the instance's root key. */
   certifier: Certifier;
   isRoot: boolean;
@@ -56,6 +59,8 @@ export interface RequestMessage {
   deadline: bigint;
   /** The subnet an ingress message was addressed to (management calls with a subnet target). */
   effectiveSubnet: Subnet | null;
+  /** The first round that may deliver it (see `Instance.readyRound`). */
+  readyRound: number;
 }
 export interface ResponseMessage {
   kind: 'response';
@@ -63,6 +68,7 @@ export interface ResponseMessage {
   callbackId: number;
   result: CallResult;
   refund: bigint;
+  readyRound: number;
 }
 export type Message = RequestMessage | ResponseMessage;
 
@@ -97,6 +103,13 @@ const DEFAULT_SETTINGS = (controllers: Principal[]): CanisterSettings => ({
   environmentVariables: [],
 });
 
+/**
+ * PocketIC's genesis time, where a new instance's clock starts unless `initial_time` is given:
+ * 2021-05-06T19:17:10Z, the `GENESIS` of dfinity/ic's state machine tests that PocketIC runs on
+ * (PicJS documents the cycles-minting feature moving it to just after 2021-05-10 10:00:00 CEST).
+ */
+export const GENESIS_TIME_NS = 1_620_328_630_000_000_000n;
+
 export class Instance implements CanisterHost {
   readonly id: number;
   readonly subnets: Subnet[] = [];
@@ -104,9 +117,19 @@ export class Instance implements CanisterHost {
   readonly ingress = new Map<string, IngressEntry>();
   readonly systemCanisters = new Map<string, SystemCanister>();
   readonly services: ManagementServices;
-  /** Nanoseconds since the epoch. */
+  /**
+   * Nanoseconds since the epoch: the time the next round executes at (PocketIC's `get_time`).
+   * Queries see `certifiedTimeNs`, the time of the last round or of `set_certified_time`.
+   */
   timeNs: bigint;
+  certifiedTimeNs: bigint;
+  /** Time of the last round executed, to tell whether time advanced since (see `runRound`). */
+  lastRoundTimeNs: bigint;
   round = 0;
+  /** True while a round executes: ic0.time is then the round's time, not the certified one. */
+  inRound = false;
+  /** Instructions executed in the current round. */
+  roundInstructions = 0n;
   // Scheduler state, worked on by scheduler.ts, delivery.ts and management-dispatch.ts.
   queue: Message[] = [];
   deferred: Deferred[] = [];
@@ -129,7 +152,9 @@ export class Instance implements CanisterHost {
     this.certifier = args.certifier;
     this.services = args.services;
     this.log = args.log;
-    this.timeNs = args.timeNs ?? BigInt(Date.now()) * 1_000_000n;
+    this.timeNs = args.timeNs ?? GENESIS_TIME_NS;
+    this.certifiedTimeNs = this.timeNs;
+    this.lastRoundTimeNs = this.timeNs;
     const ordinals = new Map<SubnetKind, number>();
     // The NNS subnet is the root subnet (its key is the root key); without one, the first subnet is.
     const rootIndex = Math.max(
@@ -153,13 +178,14 @@ export class Instance implements CanisterHost {
         next: start,
         size: spec.kind === 'NNS' ? 40 : spec.kind === 'Fiduciary' ? 34 : 13,
         benchmarking: spec.benchmarking,
+        freeCycles: spec.freeCycles ?? false,
       });
     }
   }
 
   // ---- CanisterHost ----
   time(): bigint {
-    return this.timeNs;
+    return this.inRound ? this.timeNs : this.certifiedTimeNs;
   }
   subnetId(c: Canister): Principal {
     return this.subnets[c.subnetIndex].id;
@@ -170,7 +196,7 @@ export class Instance implements CanisterHost {
   dataCertificate(c: Canister): Uint8Array {
     const subnet = this.subnets[c.subnetIndex];
     const delegation = subnetDelegation({ instance: this, subnet });
-    return subnet.certifier.dataCertificate({ canisterId: c.id, certifiedData: c.certifiedData, timeNs: this.timeNs, delegation });
+    return subnet.certifier.dataCertificate({ canisterId: c.id, certifiedData: c.certifiedData, timeNs: this.certifiedTimeNs, delegation });
   }
   /** A certificate of a subnet's state tree, with the subnet's delegation unless it is the root subnet. */
   certify(subnet: Subnet, tree: HashTree): Uint8Array {
@@ -198,6 +224,10 @@ export class Instance implements CanisterHost {
   subnetById(id: Principal): Subnet | null {
     const t = id.toText();
     return this.subnets.find((s) => s.id.toText() === t) ?? null;
+  }
+  /** A charge of `cycles` to canister `c`, per its subnet's cost schedule (nothing on a `Free` one). */
+  charge(c: Canister, cycles: bigint): bigint {
+    return this.subnets[c.subnetIndex].freeCycles ? 0n : cycles;
   }
   instructionLimit(c: Canister, kind: 'update' | 'query' | 'install'): bigint {
     const base = kind === 'update' ? limits.updateInstructions : kind === 'query' ? limits.queryInstructions : limits.installInstructions;
@@ -227,6 +257,40 @@ export class Instance implements CanisterHost {
 
   getCanister(id: Principal): Canister | null {
     return this.canisters.get(id.toText()) ?? null;
+  }
+
+  /** The subnet (index) that hosts `id`, by its canister or the routing table; null for none of ours. */
+  subnetIndexOf(id: Principal): number | null {
+    const text = id.toText();
+    if (this.systemCanisters.has(text)) return null;
+    const c = this.canisters.get(text);
+    if (c) return c.subnetIndex;
+    const s = this.subnetOfId(id);
+    return s ? this.subnets.indexOf(s) : null;
+  }
+
+  /**
+   * The first round that may deliver a message sent now from subnet `from` to subnet `to` (null:
+   * outside this instance's subnets). Within a subnet a message is delivered in the round that
+   * sent it, as the scheduler inducts messages on the same subnet between its inner rounds; a
+   * message to another subnet goes through a stream and arrives in a later round (dfinity/ic
+   * rs/execution_environment/src/scheduler.rs, `inner_round` and `induct_messages_on_same_subnet`).
+   * Sent between rounds, either waits for the next round.
+   */
+  readyRound(from: number | null, to: number | null): number {
+    return from !== null && from === to ? this.round : this.round + 1;
+  }
+
+  /** PocketIC's `set_time`: rounds from the next one on run at `t`; queries see it after that round. */
+  setTime(t: bigint): void {
+    this.timeNs = t;
+  }
+
+  /** PocketIC's `set_certified_time`: the time is set and certified at once, so queries see it now. */
+  setCertifiedTime(t: bigint): void {
+    this.timeNs = t;
+    this.certifiedTimeNs = t;
+    this.lastRoundTimeNs = t;
   }
 
   // ---- ingress ----
@@ -276,6 +340,7 @@ export class Instance implements CanisterHost {
       origin: { kind: 'ingress', messageId: id },
       deadline: 0n,
       effectiveSubnet: args.effectiveSubnet,
+      readyRound: this.round + 1,
     });
     return id;
   }
@@ -318,9 +383,9 @@ export class Instance implements CanisterHost {
     return runRound(this);
   }
 
-  /** Send a result to whoever waits for it. */
+  /** Send a result to whoever waits for it (from the receiver's own subnet: the management canister, the devnet). */
   respond(origin: Origin, result: CallResult, refund: bigint): void {
-    respond(this, origin, result, refund);
+    respond(this, { origin, result, refund });
   }
 
   /** Deliver a result after `rounds` more rounds. */

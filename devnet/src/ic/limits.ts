@@ -17,6 +17,13 @@ export const limits = {
   maxChunkBytes: 1024 * 1024,
   /** Stable memory: 500 GiB on the IC; the devnet holds it in RAM, so it caps it lower. */
   maxStablePages: 65536n * 4n, // 16 GiB of 64 KiB pages
+  /**
+   * Instructions a round executes before it ends: the replica's MAX_INSTRUCTIONS_PER_ROUND
+   * (dfinity/ic rs/config/src/subnet_config.rs). The scheduler keeps delivering messages within a
+   * round until this is used up or nothing is left (rs/execution_environment/src/scheduler.rs
+   * `inner_round`).
+   */
+  roundInstructions: 4_000_000_000n,
   /** Rounds await_ingress_message runs before giving up on a message that never completes. */
   maxAwaitRounds: 5000,
 } as const;

@@ -18,7 +18,7 @@ export function release(inst: Instance, ticket: number, result: CallResult): voi
   const t = inst.tickets.get(ticket);
   if (!t) return;
   inst.tickets.delete(ticket);
-  respond(inst, t.origin, result, 0n);
+  respond(inst, { origin: t.origin, result, refund: 0n });
 }
 
 export function checkStopped(inst: Instance, c: Canister): void {
@@ -48,11 +48,11 @@ export function deliverManagement(inst: Instance, m: RequestMessage): void {
     });
   } catch (e) {
     if (e instanceof IcError) {
-      respond(inst, m.origin, icErrorResult(e), m.cycles);
+      respond(inst, { origin: m.origin, result: icErrorResult(e), refund: m.cycles });
       return;
     }
     throw e;
   }
   if (result.kind === 'deferred') return;
-  respond(inst, m.origin, result.result, result.refund);
+  respond(inst, { origin: m.origin, result: result.result, refund: result.refund });
 }

@@ -360,8 +360,10 @@ type InstallMode =
   | { upgrade: [] | [{ skip_pre_upgrade: [] | [boolean]; wasm_memory_persistence: [] | [{ keep: null } | { replace: null }] }] };
 
 /**
- * install_code in all three modes (IC spec "IC method install_code"). Either the whole install
- * succeeds or the canister is left exactly as it was.
+ * install_code in all three modes (IC spec "IC method install_code"). It is atomic: either the
+ * whole install succeeds, or the canister is left exactly as it was, with its code, heap, stable
+ * memory, cycles (cycles burned by a failed pre_upgrade or post_upgrade come back) and open call
+ * contexts. Only the instructions executed are charged, those of the start function included.
  */
 export function install(args: {
   instance: Instance;
@@ -376,20 +378,21 @@ export function install(args: {
   const saved = c.saveCode();
   const limit = instance.instructionLimit(c, 'install');
   let used = 0n;
+  // Effects of the install's executions, applied only once the whole install has succeeded.
+  let balanceDelta = 0n;
   const run = (mode: 'init' | 'pre_upgrade' | 'post_upgrade', exportName: string, arg: Uint8Array) => {
     if (!c.hasExport(exportName)) return;
     const ctx = newContext({ mode, instructionLimit: limit - used, caller: args.caller, arg });
     const outcome = c.execute({ ctx, entry: { export: exportName } });
     used += outcome.instructions;
     if (!outcome.ok) throw trapToIcError(c.idText, outcome.trap!);
-    c.cycles += ctx.balanceDelta;
+    balanceDelta += ctx.balanceDelta;
     if (ctx.certifiedData) c.certifiedData = ctx.certifiedData;
     if (ctx.globalTimer !== null) c.globalTimer = ctx.globalTimer;
   };
   const instantiate = (heap?: Uint8Array) => {
     try {
       c.instantiate(module, heap);
-      c.runStart();
     } catch (e) {
       if (e instanceof IcError) throw e;
       throw new IcError({
@@ -397,6 +400,9 @@ export function install(args: {
         message: `Error from Canister ${c.idText}: Canister's Wasm module is not valid: ${(e as Error).message}`,
       });
     }
+    const start = c.runStart(limit - used);
+    used += start.instructions;
+    if (start.error) throw start.error;
   };
   try {
     if ('install' in mode || 'reinstall' in mode) {
@@ -406,26 +412,30 @@ export function install(args: {
           message: `Canister ${c.idText} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
         });
       }
-      rejectOpenCalls(instance, c, 'Canister has been reinstalled.');
       c.dropInstance();
       c.resetStable();
       c.certifiedData = new Uint8Array(0);
       c.globalTimer = 0n;
       instantiate();
       run('init', 'canister_init', args.arg);
+      // Open calls are rejected only now that the new code is in place.
+      rejectOpenCalls(instance, c, 'Canister has been reinstalled.');
     } else {
       if (!c.module || !c.hasInstance) {
         throw new IcError({ errorCode: 'CanisterWasmModuleNotFound', message: messages.noWasm(c.idText) });
       }
       const options = mode.upgrade[0];
-      const keep = options?.wasm_memory_persistence[0] !== undefined && 'keep' in options.wasm_memory_persistence[0];
+      const persistence = options?.wasm_memory_persistence[0];
+      const keep = persistence !== undefined && 'keep' in persistence;
       if (keep && !module.enhancedOrthogonalPersistence) {
         throw new IcError({
           errorCode: 'CanisterContractViolation',
           message: `Error from Canister ${c.idText}: Invalid upgrade option: The \`wasm_memory_persistence: opt Keep\` upgrade option requires that the new canister module supports enhanced orthogonal persistence.`,
         });
       }
-      if (!keep && c.module.enhancedOrthogonalPersistence) {
+      // Only a missing option is refused: `replace` deliberately drops the main memory, as the IC
+      // allows (IC spec "IC method install_code", upgrade option wasm_memory_persistence).
+      if (persistence === undefined && c.module.enhancedOrthogonalPersistence) {
         throw new IcError({
           errorCode: 'CanisterContractViolation',
           message: `Error from Canister ${c.idText}: Missing upgrade option: Enhanced orthogonal persistence requires the \`wasm_memory_persistence\` upgrade option.`,
@@ -438,12 +448,13 @@ export function install(args: {
       instantiate(heap);
       run('post_upgrade', 'canister_post_upgrade', args.arg);
     }
+    c.cycles += balanceDelta;
     c.version++;
   } catch (e) {
     c.restoreCode(saved);
     throw e;
   } finally {
-    const cost = executionCost(used);
+    const cost = instance.charge(c, executionCost(used));
     c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
   }
 }

@@ -1,32 +1,55 @@
-/**
- * Rounds: what one tick of an instance does. Each round delivers the messages queued before it
- * (ingress, requests between canisters, responses), delivers deferred replies that are due, then
- * runs due global timers and heartbeats.
- */
+/** Rounds: what one tick of an instance does, and awaiting an ingress message by running rounds. */
 import type { Canister } from './canister.ts';
 import { deliverRequest, deliverResponse, finish, respond, canPayExecution } from './delivery.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { limits } from './limits.ts';
 import { newContext, type ExecMode } from './system-api.ts';
 
-/** Execute one round. Returns whether anything happened. */
+/**
+ * Execute one round, as a PocketIC `tick` does. Its time is the instance's time, plus 1 ns when
+ * time did not otherwise advance since the last round (block times strictly increase). The round
+ * first delivers deferred replies that are due, then runs due global timers and heartbeats (the
+ * replica schedules them at the start of a round), then delivers every message that is ready,
+ * again and again, so that calls within a subnet, self-calls and the call chain behind a timer
+ * complete in this round, until the round's instruction limit is used up or nothing is left
+ * (dfinity/ic rs/execution_environment/src/scheduler.rs `inner_round`). Messages to other subnets
+ * and to the management canister wait for a later round. Returns whether anything happened.
+ */
 export function runRound(inst: Instance): boolean {
   inst.round++;
-  inst.timeNs += 1n;
-  const messagesNow = inst.queue;
-  inst.queue = [];
-  for (const m of messagesNow) {
-    if (m.kind === 'request') deliverRequest(inst, m);
-    else deliverResponse(inst, m);
+  if (inst.timeNs <= inst.lastRoundTimeNs) inst.timeNs = inst.lastRoundTimeNs + 1n;
+  inst.inRound = true;
+  inst.roundInstructions = 0n;
+  let busy = false;
+  try {
+    const due = inst.deferred.filter((d) => d.dueRound <= inst.round);
+    if (due.length) {
+      inst.deferred = inst.deferred.filter((d) => d.dueRound > inst.round);
+      for (const d of due) respond(inst, { origin: d.origin, result: d.result, refund: d.refund });
+      busy = true;
+    }
+    busy = runSystemTasks(inst) || busy;
+    while (inst.roundInstructions < limits.roundInstructions) {
+      const ready = inst.queue.filter((m) => m.readyRound <= inst.round);
+      if (ready.length === 0) break;
+      busy = true;
+      inst.queue = inst.queue.filter((m) => m.readyRound > inst.round);
+      for (let i = 0; i < ready.length; i++) {
+        if (inst.roundInstructions >= limits.roundInstructions) {
+          // The round is full: the rest wait for the next one, in order, ahead of newer messages.
+          inst.queue = [...ready.slice(i), ...inst.queue];
+          break;
+        }
+        const m = ready[i];
+        if (m.kind === 'request') deliverRequest(inst, m);
+        else deliverResponse(inst, m);
+      }
+    }
+  } finally {
+    inst.inRound = false;
+    inst.lastRoundTimeNs = inst.timeNs;
+    inst.certifiedTimeNs = inst.timeNs;
   }
-  let busy = messagesNow.length > 0;
-  const due = inst.deferred.filter((d) => d.dueRound <= inst.round);
-  if (due.length) {
-    inst.deferred = inst.deferred.filter((d) => d.dueRound > inst.round);
-    for (const d of due) respond(inst, d.origin, d.result, d.refund);
-    busy = true;
-  }
-  busy = runSystemTasks(inst) || busy;
   return busy || inst.queue.length > 0 || inst.deferred.length > 0;
 }
 
@@ -64,7 +87,7 @@ function runSystemTasks(inst: Instance): boolean {
 }
 
 function runSystemTask(inst: Instance, c: Canister, mode: ExecMode, name: string): void {
-  if (!canPayExecution(c)) return;
+  if (!canPayExecution(inst, c)) return;
   const cc = c.newCallContext({ origin: { kind: 'system', ticket: 0 }, caller: c.id, cycles: 0n });
   cc.responded = true; // nobody waits for a system task's response
   const ctx = newContext({ mode, instructionLimit: inst.instructionLimit(c, 'update'), caller: c.id, callContext: cc });

@@ -11,10 +11,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Certifier } from '../ic/certification.ts';
 import { IcError } from '../ic/errors.ts';
-import { Instance, icErrorResult, type CallResult, type SubnetSpec } from '../ic/instance.ts';
+import { Instance, icErrorResult, type CallResult } from '../ic/instance.ts';
 import { HttpOutcalls, httpRequestFee, type OutcallResponse } from '../ic/http-outcalls.ts';
 import { defaultIngressAllowed, type ManagementServices, type ThresholdService } from '../ic/management.ts';
-import { canisterIdFromIndex, type SubnetKind } from '../ic/ids.ts';
+import { canisterIdFromIndex } from '../ic/ids.ts';
+import { parseInstanceConfig } from './instance-config.ts';
 import { BadRequest, parse, stringify, toBigInt } from './json.ts';
 import { GatewayServer } from '../http/gateway-server.ts';
 import { refuseAdminRequest } from '../http/guard.ts';
@@ -26,9 +27,14 @@ export interface DevnetOptions {
   threshold?: () => ThresholdService & { signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null };
   /** Installs the devnet's system canisters (Bitcoin, …) into a new instance. */
   onInstanceCreated?: (instance: Instance) => void;
+  /** Caps on what a client may make the server hold (defaults: `DEFAULT_CAPS`). */
+  caps?: Partial<typeof DEFAULT_CAPS>;
   /** Extra routes (admin interfaces of system services), tried before the PocketIC routes. */
   extraRoutes?: (req: { method: string; path: string; body: Uint8Array }) => Promise<{ status: number; json: unknown } | null>;
 }
+
+/** Caps on request bodies (as sent, and once decompressed) and on the blob store's total size. */
+export const DEFAULT_CAPS = { maxBodyBytes: 512 * 1024 * 1024, maxBlobStoreBytes: 1024 * 1024 * 1024 };
 
 interface Live {
   timer: NodeJS.Timeout;
@@ -50,6 +56,10 @@ export class DevnetServer {
   private readonly instances = new Map<number, Instance | null>();
   private readonly live = new Map<number, Live>();
   private readonly blobs = new Map<string, Uint8Array>();
+  /** Instances that used a blob: it is freed with the last of them. */
+  private readonly blobUsers = new Map<string, Set<number>>();
+  private blobBytes = 0;
+  private readonly caps: typeof DEFAULT_CAPS;
   private readonly outcalls = new HttpOutcalls();
   private nextInstance = 0;
   /** HTTP gateways (IC HTTP interface + canister gateway) started by POST /http_gateway. */
@@ -62,6 +72,7 @@ export class DevnetServer {
 
   constructor(options: DevnetOptions = {}) {
     this.options = options;
+    this.caps = { ...DEFAULT_CAPS, ...options.caps };
   }
 
   async listen(args: { port: number; host?: string }): Promise<number> {
@@ -104,10 +115,25 @@ export class DevnetServer {
       return;
     }
     try {
+      const max = this.caps.maxBodyBytes;
+      const tooLarge = () => new BadRequest(`Request body exceeds the devnet's limit of ${max} bytes`, 413);
+      if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
       const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > max) throw tooLarge();
+        chunks.push(c as Buffer);
+      }
       let body = new Uint8Array(Buffer.concat(chunks));
-      if (req.headers['content-encoding'] === 'gzip') body = new Uint8Array(gunzipSync(body));
+      if (req.headers['content-encoding'] === 'gzip') {
+        try {
+          body = new Uint8Array(gunzipSync(body, { maxOutputLength: max }));
+        } catch (e) {
+          if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+          throw new BadRequest(`Malformed gzip body: ${(e as Error).message}`);
+        }
+      }
       const path = (req.url ?? '/').split('?')[0];
       const method = req.method ?? 'GET';
       const extra = this.options.extraRoutes ? await this.options.extraRoutes({ method, path, body }) : null;
@@ -124,9 +150,26 @@ export class DevnetServer {
       const status = e instanceof BadRequest ? e.status : 500;
       const message = e instanceof Error ? e.message : String(e);
       if (!(e instanceof BadRequest)) this.log(`devnet: internal error: ${(e as Error)?.stack ?? message}`);
-      res.writeHead(status, { 'content-type': 'application/json' });
+      // A refused body may not have been read to its end: close the connection after answering.
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
       res.end(stringify({ message }));
     }
+  }
+
+  /** Blobs an instance used are freed with it, unless another live instance used them too. */
+  private freeBlobsOf(instanceId: number): void {
+    for (const [blobId, users] of this.blobUsers) {
+      users.delete(instanceId);
+      if (users.size > 0) continue;
+      this.blobUsers.delete(blobId);
+      this.blobBytes -= this.blobs.get(blobId)?.length ?? 0;
+      this.blobs.delete(blobId);
+    }
+  }
+
+  /** Bytes the blob store holds (devnet-only, for tests of its cap). */
+  get blobStoreBytes(): number {
+    return this.blobBytes;
   }
 
   private log(line: string): void {
@@ -147,7 +190,16 @@ export class DevnetServer {
     if (path === '/status' || path === '/') return { status: 200, json: { devnet: true } };
     if (path === '/blobstore' && method === 'POST') {
       const id = bytesToHex(sha256(r.body));
-      this.blobs.set(id, r.body);
+      if (!this.blobs.has(id)) {
+        if (this.blobBytes + r.body.length > this.caps.maxBlobStoreBytes) {
+          throw new BadRequest(
+            `The blob store is full (${this.blobBytes} of ${this.caps.maxBlobStoreBytes} bytes): delete instances to free their blobs`,
+            413,
+          );
+        }
+        this.blobs.set(id, r.body);
+        this.blobBytes += r.body.length;
+      }
       return { status: 200, raw: id };
     }
     const blob = path.match(/^\/blobstore\/([0-9a-f]+)$/);
@@ -184,10 +236,15 @@ export class DevnetServer {
         this.gateways.set(gid, null);
       }
       this.instances.set(id, null);
+      this.freeBlobsOf(id);
       return { status: 200 };
     }
     const inst = this.instance(id);
-    const body = method === 'POST' ? this.json(r.body) : null;
+    // An empty POST body reads as {}, so a missing field is refused by name, not by a TypeError.
+    const body = method === 'POST' ? (this.json(r.body) ?? {}) : null;
+    if (method === 'POST' && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new BadRequest(`${path}: expected a JSON object body`);
+    }
     return { status: 200, json: await this.instanceRoute(inst, method, sub, body) };
   }
 
@@ -238,26 +295,8 @@ export class DevnetServer {
     return { Created: { instance_id: id, port } };
   }
 
-  private createInstance(req: any): unknown {
-    const set = req?.subnet_config_set;
-    if (!set || typeof set !== 'object') throw new BadRequest('CreateInstanceRequest: missing subnet_config_set');
-    const specs: SubnetSpec[] = [];
-    const add = (kind: SubnetKind, cfg: any) => {
-      if (cfg === undefined || cfg === null) return;
-      if (cfg.state_config !== undefined && cfg.state_config !== 'New') {
-        throw new BadRequest('The devnet creates subnets from scratch only (state_config "New").');
-      }
-      specs.push({ kind, benchmarking: cfg.instruction_config === 'Benchmarking' });
-    };
-    add('NNS', set.nns);
-    add('SNS', set.sns);
-    add('II', set.ii);
-    add('Fiduciary', set.fiduciary);
-    add('Bitcoin', set.bitcoin);
-    for (const s of set.system ?? []) add('System', s);
-    for (const s of set.application ?? []) add('Application', s);
-    for (const s of set.verified_application ?? []) add('Application', s);
-    if (specs.length === 0) return { Error: { message: 'At least one subnet must be configured.' } };
+  private createInstance(req: unknown): unknown {
+    const config = parseInstanceConfig(req);
     const id = this.nextInstance++;
     const threshold = this.options.threshold?.() ?? null;
     const services: ManagementServices = {
@@ -268,9 +307,17 @@ export class DevnetServer {
       outcalls: this.outcalls,
       signingRounds: 2,
     };
-    const inst = new Instance({ id, subnets: specs, certifier: new Certifier(), services, log: (l) => this.log(l) });
+    const inst = new Instance({
+      id,
+      subnets: config.subnets,
+      certifier: new Certifier(),
+      services,
+      log: (l) => this.log(l),
+      timeNs: config.initialTimeNs ?? undefined,
+    });
     this.options.onInstanceCreated?.(inst);
     this.instances.set(id, inst);
+    if (config.autoProgressDelayMs !== null) this.startLive(inst, config.autoProgressDelayMs);
     return { Created: { instance_id: id, topology: this.topology(inst) } };
   }
 
@@ -356,7 +403,8 @@ export class DevnetServer {
       case 'POST /update/set_certified_time': {
         const t = toBigInt(body?.nanos_since_epoch, 'nanos_since_epoch');
         if (t < inst.timeNs) throw new BadRequest(`Time cannot go backwards: ${t} < ${inst.timeNs}`);
-        inst.timeNs = t;
+        if (sub === '/update/set_time') inst.setTime(t);
+        else inst.setCertifiedTime(t);
         return undefined;
       }
       case 'POST /read/get_controllers':
@@ -387,6 +435,7 @@ export class DevnetServer {
         const blob = this.blobs.get(blobId);
         if (!blob) throw new BadRequest(`Blob ${blobId} not found`, 404);
         c.setStableMemory(blob);
+        this.blobUsers.set(blobId, (this.blobUsers.get(blobId) ?? new Set()).add(inst.id));
         return undefined;
       }
       case 'GET /_/topology':
@@ -461,28 +510,25 @@ export class DevnetServer {
   /** Auto progress: rounds run on their own, time follows the wall clock, outcalls go out for real. */
   private startLive(inst: Instance, delayMs: number): void {
     if (this.live.has(inst.id)) return;
-    const l: Live = {
-      busy: false,
-      timer: setInterval(
-        () => {
-          if (l.busy) return;
-          l.busy = true;
-          const now = BigInt(Date.now()) * 1_000_000n;
-          if (now > inst.timeNs) inst.timeNs = now;
-          try {
-            inst.tick();
-          } catch (e) {
-            this.log(`devnet: live round failed: ${(e as Error).stack}`);
-          }
-          this.outcalls
-            .forwardLive(inst)
-            .catch((e) => this.log(`devnet: outcall forwarding failed: ${(e as Error).message}`))
-            .finally(() => (l.busy = false));
-        },
-        Math.max(10, delayMs),
-      ),
+    const round = () => {
+      if (l.busy) return;
+      l.busy = true;
+      const now = BigInt(Date.now()) * 1_000_000n;
+      if (now > inst.timeNs) inst.timeNs = now;
+      try {
+        inst.tick();
+      } catch (e) {
+        this.log(`devnet: live round failed: ${(e as Error).stack}`);
+      }
+      this.outcalls
+        .forwardLive(inst)
+        .catch((e) => this.log(`devnet: outcall forwarding failed: ${(e as Error).message}`))
+        .finally(() => (l.busy = false));
     };
+    const l: Live = { busy: false, timer: setInterval(round, Math.max(10, delayMs)) };
     this.live.set(inst.id, l);
+    // A first round now, so the instance's (certified) time is the wall clock as soon as it is live.
+    round();
   }
 }
 
