@@ -51,6 +51,10 @@ export interface Callback {
   cleanup: { fun: bigint; env: bigint } | null;
   /** The code that registered it; a callback of replaced code never runs. */
   codeVersion: number;
+  /** A bounded-wait call's deadline (ns since the epoch), 0 for a call that waits for its response. */
+  deadline: bigint;
+  /** The deadline passed and the call was rejected with SYS_UNKNOWN: a late response is dropped. */
+  expired?: boolean;
 }
 
 interface Checkpoint {

@@ -79,6 +79,8 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
   if (!c) return; // the caller was deleted: the response has nowhere to go
   const cb = c.callbacks.get(m.callbackId);
   if (!cb) return;
+  // A response to a call whose deadline passed was replaced by the SYS_UNKNOWN reject: drop it.
+  if (cb.expired && !m.deadlineExpiry) return;
   c.callbacks.delete(m.callbackId);
   c.cycles += m.refund;
   const cc = c.callContexts.get(cb.callContextId);
@@ -177,12 +179,15 @@ function closeCallContext(inst: Instance, c: Canister, cc: CallContext, trapErro
 
 function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: PendingCall): void {
   cc.outstandingCallbacks++;
+  // IC spec "ic0.call_with_best_effort_response": the deadline is the call's time plus its timeout.
+  const deadline = call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n;
   const cb = c.registerCallback({
     callContextId: cc.id,
     reply: call.reply,
     reject: call.reject,
     cleanup: call.cleanup,
     codeVersion: c.codeVersion,
+    deadline,
   });
   const arg = concatBytes(...call.arg);
   inst.queue.push({
@@ -193,12 +198,36 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
     arg,
     cycles: call.cycles,
     origin: { kind: 'canister', canister: c.id, callbackId: cb.id },
-    deadline: call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n,
+    deadline,
     effectiveSubnet: null,
     // Calls to aaaaa-aa wait in the subnet queue, which the scheduler drains at the start of the
     // next round (dfinity/ic rs/execution_environment/src/scheduler.rs `drain_subnet_queues`).
     readyRound: call.callee.toText() === 'aaaaa-aa' ? inst.round + 1 : inst.readyRound(c.subnetIndex, inst.subnetIndexOf(call.callee)),
   });
+}
+
+/**
+ * Bounded-wait calls whose deadline has passed are answered now with SYS_UNKNOWN (IC spec,
+ * "Bounded-wait calls": the system may reject such a call with SYS_UNKNOWN once its deadline
+ * passed, whatever the callee does). The callee's own response, if it comes later, is dropped;
+ * cycles attached to the call are not refunded then.
+ */
+export function expireDeadlines(inst: Instance): void {
+  for (const c of inst.canisters.values()) {
+    for (const cb of c.callbacks.values()) {
+      if (cb.deadline === 0n || cb.expired || cb.deadline > inst.timeNs) continue;
+      cb.expired = true;
+      inst.queue.push({
+        kind: 'response',
+        to: c.id,
+        callbackId: cb.id,
+        result: { kind: 'reject', code: RejectCode.SysUnknown, message: 'Call deadline has expired.', errorCode: 'DeadlineExpired' },
+        refund: 0n,
+        readyRound: inst.round,
+        deadlineExpiry: true,
+      });
+    }
+  }
 }
 
 /**
