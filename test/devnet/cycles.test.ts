@@ -9,7 +9,9 @@ import { PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { encodeUnsigned } from '../../devnet/src/wasm/leb128.ts';
 import { executionCost, fees, limits } from '../../devnet/src/ic/limits.ts';
+import { motokoProbe, type Fixture } from '../fixtures/build.ts';
 import { onDevnet, startServer } from '../support/pic.ts';
+import { motokoProbeIdl, type MotokoProbe } from '../support/probes.ts';
 
 type Bytes = number[];
 const u = (n: number): Bytes => [...encodeUnsigned(n)];
@@ -47,8 +49,10 @@ const fillModule = Uint8Array.from([
 
 let server: PocketIcServer;
 let pic: PocketIc;
+let motoko: Fixture;
 
 before(async () => {
+  motoko = motokoProbe();
   server = await startServer();
   pic = await PocketIc.create(server.getUrl());
 });
@@ -70,4 +74,40 @@ describe('cycles: every charge is capped at the message’s limit', () => {
     assert.equal(charged, ingress + executionCost(limits.updateInstructions));
     assert.equal(charged, 16_005_000_000n + 1_220_000n);
   });
+});
+
+describe('cycles: the freezing threshold', () => {
+  test(
+    'a Motoko canister whose balance is below its freezing threshold refuses messages with the replica’s out-of-cycles text',
+    { skip: !onDevnet },
+    async () => {
+      const canisterId = await pic.createCanister({ cycles: 1_000_000_000_000n });
+      await pic.installCode({ canisterId, wasm: motoko.wasmPath, arg: new Uint8Array(IDL.encode([], [])) });
+      const actor = pic.createActor<MotokoProbe>(motokoProbeIdl, canisterId);
+      assert.equal(await actor.inc(), 1n);
+      const freezingThreshold = 100_000_000_000n; // seconds: about 3,170 years of idle burn
+      await pic.updateCanisterSettings({ canisterId, freezingThreshold });
+      const status = await pic.canisterStatus({ canisterId });
+      // Storage at 127,000 cycles per GiB per second (IC docs "Cycles cost formulas").
+      assert.equal(status.idleCyclesBurnedPerDay, (status.memorySize * 127_000n * 86_400n) / 2n ** 30n);
+      const threshold = (status.idleCyclesBurnedPerDay * freezingThreshold) / 86_400n;
+      assert.ok(threshold > status.cycles);
+      const ingressFee = fees.ingressMessage + fees.ingressByte * BigInt(6 + 'inc'.length);
+      await assert.rejects(
+        actor.inc(),
+        (e: Error) => (
+          assert.ok(
+            e.message.includes(
+              `Canister ${canisterId.toText()} is out of cycles: please top up the canister with at least ${ingressFee + threshold - status.cycles} additional cycles`,
+            ),
+            e.message,
+          ),
+          true
+        ),
+      );
+      assert.equal(BigInt(await pic.getCyclesBalance(canisterId)), status.cycles, 'a refused message is not charged');
+      await pic.updateCanisterSettings({ canisterId, freezingThreshold: 0n });
+      assert.equal(await actor.inc(), 2n);
+    },
+  );
 });

@@ -7,7 +7,8 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import type { CallContext, Canister, Origin } from './canister.ts';
 import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import type { CallResult, Instance, RequestMessage, ResponseMessage } from './instance.ts';
-import { executionCost, fees } from './limits.ts';
+import { executionCost, fees, freezingThresholdCycles } from './limits.ts';
+import { memoryUsage } from './management.ts';
 import { checkStopped, deliverManagement } from './management-dispatch.ts';
 import { newContext, type ExecContext, type ExecMode, type PendingCall } from './system-api.ts';
 
@@ -55,12 +56,20 @@ export function deliverRequest(inst: Instance, m: RequestMessage): void {
   } else {
     return reject(new IcError({ errorCode: 'CanisterMethodNotFound', message: messages.methodNotFound(target, 'update', m.method) }));
   }
+  // A canister whose balance would fall below its freezing threshold is frozen: it refuses the
+  // message, with the replica's out-of-cycles text naming the top-up it needs (the threshold
+  // plus what the message costs up front).
+  const threshold = inst.charge(
+    c,
+    freezingThresholdCycles({ memoryBytes: memoryUsage(c).total, freezingThreshold: c.settings.freezingThreshold }),
+  );
   if (m.origin.kind === 'ingress') {
     const fee = inst.charge(c, fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length));
-    if (c.cycles < fee) return reject(outOfCycles(c, fee));
+    if (c.cycles < fee + threshold) return reject(outOfCycles(c, fee + threshold));
     c.cycles -= fee;
   }
-  if (!canPayExecution(inst, c)) return reject(outOfCycles(c, fees.updateMessageExecution));
+  const prepay = inst.charge(c, fees.updateMessageExecution);
+  if (c.cycles < prepay + threshold) return reject(outOfCycles(c, prepay + threshold));
   const cc = c.newCallContext({ origin: m.origin, caller: m.from, cycles: m.cycles, deadline: m.deadline });
   const ctx = newContext({
     mode,
