@@ -15,6 +15,7 @@ import { PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base58, base64 } from '@scure/base';
 import { recoverTransactionAddress } from 'viem';
+import type { Principal } from '@icp-sdk/core/principal';
 import { startLocalChains, type LocalChains } from '../../devnet/src/chains/index.ts';
 import { rpcResult, seededSigner, waitForStatus } from '../../devnet/src/chains/solana/solana-test-utils.ts';
 import type { Json } from '../../devnet/src/chains/solana/json.ts';
@@ -32,6 +33,7 @@ let pic: PocketIc;
 let chains: LocalChains;
 let providers: MisbehavingProviders;
 let actor: WalletActor;
+let canisterId: Principal;
 
 const evmRpc = (method: string, params: unknown[]) => evmRpcAt({ url: chains.evm.url, method, params });
 const solRpc = (method: string, params?: Json) => rpcResult({ url: chains.solana.url, method, params });
@@ -61,7 +63,7 @@ before(async () => {
   walletBuild();
   [chains, providers, server] = await Promise.all([startLocalChains(), startMisbehavingProviders(), startServer()]);
   pic = await PocketIc.create(server.getUrl());
-  ({ actor } = await installWallet({
+  ({ actor, canisterId } = await installWallet({
     pic,
     config: {
       ...DEVNET_CONFIG,
@@ -253,6 +255,20 @@ describe('EVM through HTTPS outcalls', { skip: !onDevnet }, () => {
     assert.equal(await recoverTransactionAddress({ serializedTransaction: sent.raw_transaction as `0x02${string}` }), alice);
     assert.equal((await evmRpc('eth_getTransactionReceipt', [sent.tx_hash])).status, '0x1');
     await setEvmProviders([chains.evm.url]);
+  });
+
+  test('an upgrade between sends keeps the token list and the history; the next send takes the next nonce', async () => {
+    const tokens = await actor.tokens();
+    assert.deepEqual(tokens.evm, [{ chain_id: CHAIN_ID, address: token, symbol: 'TST', decimals: 6 }]);
+    const before = ok(await actor.eth_send({ chain_id: CHAIN_ID, to: ETH_RECIPIENT, amount: 7n, token: [token] }));
+    const history = ok(await actor.transactions_query({ start: 0n, limit: 50 }));
+    await pic.upgradeCanister({ canisterId, wasm: walletBuild().wasm, sender: OPERATOR.getPrincipal() });
+    assert.deepEqual(await actor.tokens(), tokens);
+    assert.deepEqual(ok(await actor.transactions_query({ start: 0n, limit: 50 })), history);
+    const after = ok(await actor.eth_send({ chain_id: CHAIN_ID, to: ETH_RECIPIENT, amount: 7n, token: [token] }));
+    assert.equal(after.nonce, before.nonce + 1n);
+    assert.equal(await recoverTransactionAddress({ serializedTransaction: after.raw_transaction as `0x02${string}` }), alice);
+    assert.equal((await evmRpc('eth_getTransactionReceipt', [after.tx_hash])).status, '0x1');
   });
 });
 
