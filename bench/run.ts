@@ -3,13 +3,18 @@
  * numbers; they assert nothing and never run as tests.
  */
 import { runDevnetBench } from './devnet.bench.ts';
+import { runHttpBench } from './http.bench.ts';
 import { benchmarkThresholdSigning } from '../devnet/src/services/threshold/threshold.bench.ts';
 import { runBitcoinBench } from '../devnet/src/services/bitcoin/bitcoin.bench.ts';
 import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
+import { runWalletBench } from './wallet.bench.ts';
+import { runWalletRpcBench } from './wallet-rpc.bench.ts';
+import { runFrontendBench } from './frontend.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 await runDevnetBench();
+await runHttpBench();
 
 out('\n## threshold signatures (devnet management canister, through its Candid entry point)');
 for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
@@ -21,10 +26,18 @@ for (const r of benchmarkThresholdSigning({ durationMs: 1000 })) {
 out('\n## Bitcoin canister (devnet regtest)');
 for (const r of runBitcoinBench()) out(`${r.name}: ${r.msPerCall.toFixed(3)} ms/call (${r.iterations} calls)`);
 
+out('');
+await runWalletBench(out);
+out('');
+await runWalletRpcBench(out);
+
 out('\n## signature log Merkle tree (RFC 9162): store reads/writes and hashes per operation');
 runAuditBench(out);
 out('\n## signature log Merkle tree inside an Azle canister (instructions)');
 await runAuditCanisterBench(out);
+
+out('\n## frontend canister: certified assets (size, serving and certifying cost)');
+await runFrontendBench();
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark

@@ -1,8 +1,8 @@
 /**
- * `npm run build`: builds the wallet canister with azle from the repository's dfx.json, then checks
- * that the Candid azle generates from the code is the committed canisters/wallet/wallet.did
- * (CONTRIBUTING.md convention 5). Prints the Wasm path and size; exits non-zero on a build failure or a
- * Candid mismatch.
+ * `npm run build`: builds the wallet and frontend canisters with azle from the repository's dfx.json,
+ * then checks that the Candid azle generates from each one's code is its committed .did
+ * (canisters/wallet/wallet.did, canisters/frontend/frontend.did; CONTRIBUTING.md convention 5). Prints
+ * each Wasm path and size; exits non-zero on a build failure or a Candid mismatch.
  *
  * Why the check compares canonical forms, not text: azle prints every type inline (no names,
  * fields in hash order), while the committed file names the types per endpoint
@@ -20,9 +20,15 @@ import { WalletError } from '../src/lib/errors.ts';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The committed interface of the wallet canister. */
 export const WALLET_DID_PATH = join(ROOT, 'canisters', 'wallet', 'wallet.did');
+/** The committed interface of the frontend canister. */
+export const FRONTEND_DID_PATH = join(ROOT, 'canisters', 'frontend', 'frontend.did');
 
-export interface WalletBuild {
-  /** Where azle wrote the module (dfx's default for azle canisters): `.azle/wallet/wallet.wasm`. */
+/** The canisters of the root dfx.json, with their committed interfaces. */
+export const CANISTERS = { wallet: WALLET_DID_PATH, frontend: FRONTEND_DID_PATH } as const;
+export type CanisterName = keyof typeof CANISTERS;
+
+export interface CanisterBuild {
+  /** Where azle wrote the module (dfx's default for azle canisters): `.azle/<name>/<name>.wasm`. */
   wasmPath: string;
   /** The module's bytes, read right after the build, so a later build cannot swap them. */
   wasm: Uint8Array;
@@ -34,17 +40,19 @@ export class BuildError extends WalletError {
   override name = 'BuildError';
 }
 
+export type WalletBuild = CanisterBuild;
+
 /**
- * Runs `azle build wallet` at the repository root (dfx.json there names the canister), with the
+ * Runs `azle build <name>` at the repository root (dfx.json there names the canister), with the
  * generated Candid going to a temporary file (azle requires CANISTER_CANDID_PATH).
  *
  * @throws {BuildError} with azle's output when the build fails.
  */
-export function buildWallet(): WalletBuild {
-  const scratch = mkdtempSync(join(tmpdir(), 'wallet-build-'));
-  const candidPath = join(scratch, 'wallet.did');
+export function buildCanister(name: CanisterName): CanisterBuild {
+  const scratch = mkdtempSync(join(tmpdir(), `${name}-build-`));
+  const candidPath = join(scratch, `${name}.did`);
   try {
-    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'azle'), ['build', 'wallet'], {
+    const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'azle'), ['build', name], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -56,9 +64,9 @@ export function buildWallet(): WalletBuild {
       },
       encoding: 'utf8',
     });
-    const wasmPath = join(ROOT, '.azle', 'wallet', 'wallet.wasm');
+    const wasmPath = join(ROOT, '.azle', name, `${name}.wasm`);
     if (result.status !== 0) {
-      throw new BuildError(`azle build wallet failed with status ${result.status}`, {
+      throw new BuildError(`azle build ${name} failed with status ${result.status}`, {
         details: `${result.stdout}\n${result.stderr}`.trim(),
       });
     }
@@ -66,6 +74,16 @@ export function buildWallet(): WalletBuild {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `azle build wallet` (see buildCanister). */
+export function buildWallet(): WalletBuild {
+  return buildCanister('wallet');
+}
+
+/** `azle build frontend` (see buildCanister). */
+export function buildFrontend(): CanisterBuild {
+  return buildCanister('frontend');
 }
 
 export class CandidSyntaxError extends WalletError {
@@ -264,24 +282,29 @@ export function canonicalCandid(source: string): string {
 }
 
 if (import.meta.main) {
-  const started = performance.now();
-  let build: WalletBuild;
-  try {
-    build = buildWallet();
-  } catch (error) {
-    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+  let failed = false;
+  for (const [name, didPath] of Object.entries(CANISTERS) as [CanisterName, string][]) {
+    const started = performance.now();
+    let build: CanisterBuild;
+    try {
+      build = buildCanister(name);
+    } catch (error) {
+      process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`build: ${name} ${relative(ROOT, build.wasmPath)} (${statSync(build.wasmPath).size} bytes) in ${seconds} s\n`);
+    const committed = canonicalCandid(readFileSync(didPath, 'utf8'));
+    const generated = canonicalCandid(build.candid);
+    if (committed !== generated) {
+      process.stderr.write(
+        `build: the ${name} canister's Candid differs from ${relative(ROOT, didPath)}; update one to match the other.\n` +
+          `--- committed (canonical)\n${committed}--- generated by azle (canonical)\n${generated}--- generated by azle (as printed)\n${build.candid}`,
+      );
+      failed = true;
+      continue;
+    }
+    process.stdout.write(`build: the generated Candid matches ${relative(ROOT, didPath)}\n`);
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`build: wallet ${relative(ROOT, build.wasmPath)} (${statSync(build.wasmPath).size} bytes) in ${seconds} s\n`);
-  const committed = canonicalCandid(readFileSync(WALLET_DID_PATH, 'utf8'));
-  const generated = canonicalCandid(build.candid);
-  if (committed !== generated) {
-    process.stderr.write(
-      `build: the wallet's Candid differs from ${relative(ROOT, WALLET_DID_PATH)}; update one to match the other.\n` +
-        `--- committed (canonical)\n${committed}--- generated by azle (canonical)\n${generated}--- generated by azle (as printed)\n${build.candid}`,
-    );
-    process.exit(1);
-  }
-  process.stdout.write(`build: the generated Candid matches ${relative(ROOT, WALLET_DID_PATH)}\n`);
+  if (failed) process.exit(1);
 }

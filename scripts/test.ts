@@ -22,6 +22,7 @@ if (!custom) {
   check('type check', [tsc, '--noEmit', '-p', 'tsconfig.json']);
   // Canister code is bundled by Azle (bundler module resolution): it has its own tsconfig.
   check('type check of canisters/wallet', [tsc, '--noEmit', '-p', 'canisters/wallet/tsconfig.json']);
+  check('type check of canisters/frontend', [tsc, '--noEmit', '-p', 'canisters/frontend/tsconfig.json']);
   check('format check (run `npm run format`)', [
     join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
     '--check',

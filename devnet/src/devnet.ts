@@ -23,11 +23,31 @@ import type { Instance } from './ic/instance.ts';
  */
 export const DEFAULT_THRESHOLD_SEED = hexToBytes('6465766e65742d7468726573686f6c642d6b6579732d763100000000000000aa');
 
+/** A live instance: rounds run on their own, time follows the wall clock, and agents and browsers reach it. */
+export interface LiveInstance {
+  /** The PocketIC instance id (for the REST routes, e.g. the Bitcoin admin routes under /instances/{id}/devnet). */
+  instanceId: number;
+  /** The IC HTTP interface, for agents: `HttpAgent.create({ host: httpInterfaceUrl, shouldFetchRootKey: true })`. */
+  httpInterfaceUrl: string;
+  /** The HTTP gateway, same port: `gatewayUrl(canisterId)` is `http://<canister-id>.localhost:<port>/`. */
+  gatewayUrl(canisterId: string): string;
+  /** DER of the instance's BLS root key, what `fetchRootKey()` returns. */
+  rootKey: Uint8Array;
+}
+
+/** The subnets of a live instance unless given: an NNS (root) subnet and an application subnet, as on mainnet. */
+export const DEFAULT_LIVE_SUBNETS = {
+  nns: { state_config: 'New', instruction_config: 'Production' },
+  application: [{ state_config: 'New', instruction_config: 'Production' }],
+};
+
 export interface Devnet {
   url: string;
   port: number;
   server: DevnetServer;
   chains: LocalChains | null;
+  /** With `live`, the instance created live (an NNS and an application subnet unless `live.subnets` says otherwise). */
+  live: LiveInstance | null;
   idleSeconds(): number;
   describe(): string[];
   stop(): Promise<void>;
@@ -41,7 +61,14 @@ export function thresholdSeed(): Uint8Array {
 }
 
 export async function startDevnet(
-  args: { port?: number; host?: string; log?: (line: string) => void; withChains?: boolean } = {},
+  args: {
+    port?: number;
+    host?: string;
+    log?: (line: string) => void;
+    withChains?: boolean;
+    /** Create one instance live, with its IC HTTP interface and HTTP gateway (as `pic.makeLive()`). */
+    live?: boolean | { subnets?: unknown };
+  } = {},
 ): Promise<Devnet> {
   const seed = thresholdSeed();
   // Each instance has its own regtest chain, behind both Bitcoin canister ids (PocketIC runs its
@@ -83,14 +110,32 @@ export async function startDevnet(
     }
   }
   const url = `http://${host}:${port}`;
+  let live: LiveInstance | null = null;
+  if (args.live) {
+    const subnets = typeof args.live === 'object' && args.live.subnets ? args.live.subnets : DEFAULT_LIVE_SUBNETS;
+    try {
+      const made = await server.createLiveInstance(subnets);
+      live = {
+        instanceId: made.instanceId,
+        httpInterfaceUrl: `http://${host}:${made.gatewayPort}`,
+        gatewayUrl: (canisterId) => `http://${canisterId}.localhost:${made.gatewayPort}/`,
+        rootKey: made.rootKey,
+      };
+    } catch (e) {
+      await Promise.allSettled([server.close(), chains?.stop()]);
+      throw e;
+    }
+  }
   return {
     url,
     port,
     server,
     chains,
+    live,
     idleSeconds: () => (Date.now() - server.lastActivity) / 1000,
     describe: () => [
       `PocketIC-compatible IC at ${url}`,
+      ...(live ? [`IC HTTP interface (agents) and HTTP gateway (http://<canister-id>.localhost:…/) at ${live.httpInterfaceUrl}`] : []),
       ...(chains ? [`EVM (chain id ${chains.evm.chainId}) JSON-RPC at ${chains.evm.url}`, `Solana JSON-RPC at ${chains.solana.url}`] : []),
     ],
     stop: async () => {

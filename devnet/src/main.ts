@@ -5,6 +5,8 @@
  *   --port N           listen on N (default: any free port)
  *   --ip-addr ADDR     listen address (default 127.0.0.1; only loopback is accepted)
  *   --ttl SECONDS      exit after this long without requests (default 60, as PocketIC)
+ *   --live             also create one instance live (NNS + application subnet), with the IC HTTP
+ *                      interface and HTTP gateway on their own port, printed on stdout
  */
 import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { startDevnet } from './devnet.ts';
@@ -14,10 +16,11 @@ interface Args {
   port: number;
   ip: string;
   ttl: number;
+  live: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { portFile: null, port: 0, ip: '127.0.0.1', ttl: 60 };
+  const args: Args = { portFile: null, port: 0, ip: '127.0.0.1', ttl: 60, live: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -41,6 +44,9 @@ function parseArgs(argv: string[]): Args {
       case '--ttl':
         args.ttl = intArg(flag, need());
         break;
+      case '--live':
+        args.live = true;
+        break;
       case '--version':
       case '-V':
         process.stdout.write('pocket-ic-server 10.0.0 (devnet)\n');
@@ -48,7 +54,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--help':
       case '-h':
-        process.stdout.write('usage: pocket-ic [--port-file FILE] [--port N] [--ip-addr ADDR] [--ttl SECONDS]\n');
+        process.stdout.write('usage: pocket-ic [--port-file FILE] [--port N] [--ip-addr ADDR] [--ttl SECONDS] [--live]\n');
         process.exit(0);
         break;
       default:
@@ -88,7 +94,7 @@ async function liveServerIn(file: string): Promise<boolean> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.portFile && (await liveServerIn(args.portFile))) return;
-  const devnet = await startDevnet({ port: args.port, host: args.ip });
+  const devnet = await startDevnet({ port: args.port, host: args.ip, live: args.live });
   let ownsPortFile = false;
   if (args.portFile) {
     if (await liveServerIn(args.portFile)) {
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(`${devnet.url}\n`);
   }
+  if (devnet.live) process.stdout.write(`live instance ${devnet.live.instanceId}: ${devnet.live.httpInterfaceUrl}\n`);
   const shutdown = async () => {
     if (ownsPortFile && args.portFile) rmSync(args.portFile, { force: true });
     await devnet.stop();

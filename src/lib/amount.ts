@@ -11,7 +11,8 @@
  * "1,5", "0x10", "１" (full-width) are rejected. A fraction longer than `decimals` is
  * rejected, even when the extra digits are zeros, rather than rounded.
  */
-import { WalletError } from './errors.ts';
+import { assertParameterObject, describeValue, WalletError } from './errors.ts';
+import type { InvalidArgumentError } from './errors.ts';
 
 /** 2^256 - 1: the largest uint256, the widest amount any supported chain can carry. */
 export const MAX_UINT256 = (1n << 256n) - 1n;
@@ -39,40 +40,55 @@ export class InvalidDecimalsError extends WalletError {
   readonly decimals: number;
 
   constructor(decimals: number) {
-    super(`Invalid decimals ${String(decimals)}`, { details: `expected an integer in 0..${MAX_DECIMALS}` });
+    super(`Invalid decimals ${describeValue(decimals)}`, { details: `expected an integer in 0..${MAX_DECIMALS}` });
     this.decimals = decimals;
   }
 }
 
-export type ParseUnitsErrorType = InvalidAmountError | InvalidDecimalsError;
-export type FormatUnitsErrorType = InvalidDecimalsError;
+/**
+ * The longest amount string `parseUnits` reads: the 78 digits of 2^256 - 1, the point and 255
+ * fraction digits. Anything longer is refused before the pattern runs, so a pasted
+ * megabyte costs nothing (a 1,000,000-digit string took 53 ms to refuse without it). The one
+ * valid amount it refuses is one padded with more leading zeros than that.
+ */
+export const MAX_AMOUNT_LENGTH = 78 + 1 + MAX_DECIMALS;
+
+export type ParseUnitsErrorType = InvalidAmountError | InvalidDecimalsError | InvalidArgumentError;
+export type FormatUnitsErrorType = InvalidAmountError | InvalidDecimalsError | InvalidArgumentError;
 
 const AMOUNT_PATTERN = /^([0-9]+)(?:\.([0-9]+))?$/;
 
-function assertDecimals(decimals: number): void {
-  if (!Number.isSafeInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
-    throw new InvalidDecimalsError(decimals);
+function assertDecimals(decimals: unknown): asserts decimals is number {
+  if (typeof decimals !== 'number' || !Number.isSafeInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
+    throw new InvalidDecimalsError(decimals as number);
   }
 }
 
 /**
  * Parses a non-negative decimal string into integer base units: `value × 10^decimals`.
  *
- * @throws {InvalidAmountError} when `value` does not match `digits[.digits]`, has more
- *   fraction digits than `decimals`, or exceeds 2^256 - 1 base units.
+ * @throws {InvalidAmountError} when `value` is not a string, is longer than
+ *   MAX_AMOUNT_LENGTH, does not match `digits[.digits]`, has more fraction digits than
+ *   `decimals`, or exceeds 2^256 - 1 base units.
  * @throws {InvalidDecimalsError} when `decimals` is not an integer in 0..255.
+ * @throws {InvalidArgumentError} when the argument is not an object.
  *
  * @example
  * parseUnits({ value: '1.5', decimals: 18 }); // 1500000000000000000n
  * parseUnits({ value: '0.00000001', decimals: 8 }); // 1n
  */
-export function parseUnits({ value, decimals }: { value: string; decimals: number }): bigint {
+export function parseUnits(args: { value: string; decimals: number }): bigint {
+  assertParameterObject(args, 'parseUnits');
+  const { value, decimals } = args;
   assertDecimals(decimals);
   if (typeof value !== 'string') {
-    throw new InvalidAmountError(String(value), 'expected a string');
+    throw new InvalidAmountError(describeValue(value), `expected a string, got ${typeof value}`);
   }
   if (value === '') {
     throw new InvalidAmountError(value, 'empty');
+  }
+  if (value.length > MAX_AMOUNT_LENGTH) {
+    throw new InvalidAmountError(describeValue(value), `longer than ${MAX_AMOUNT_LENGTH} characters (${value.length})`);
   }
   const match = AMOUNT_PATTERN.exec(value);
   if (match === null) {
@@ -97,14 +113,22 @@ export function parseUnits({ value, decimals }: { value: string; decimals: numbe
  * leading "-" (for displaying outgoing deltas). The inverse of `parseUnits` for every
  * value in 0..2^256 - 1.
  *
+ * @throws {InvalidAmountError} when `value` is not a bigint (a number such as 1.5 would
+ *   print nonsense like "1..5").
  * @throws {InvalidDecimalsError} when `decimals` is not an integer in 0..255.
+ * @throws {InvalidArgumentError} when the argument is not an object.
  *
  * @example
  * formatUnits({ value: 1500000000000000000n, decimals: 18 }); // '1.5'
  * formatUnits({ value: 100000000n, decimals: 8 }); // '1'
  */
-export function formatUnits({ value, decimals }: { value: bigint; decimals: number }): string {
+export function formatUnits(args: { value: bigint; decimals: number }): string {
+  assertParameterObject(args, 'formatUnits');
+  const { value, decimals } = args;
   assertDecimals(decimals);
+  if (typeof value !== 'bigint') {
+    throw new InvalidAmountError(describeValue(value), `expected a bigint number of base units, got ${typeof value}`);
+  }
   const negative = value < 0n;
   const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0');
   const integer = digits.slice(0, digits.length - decimals);

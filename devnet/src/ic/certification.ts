@@ -2,13 +2,16 @@
  * Certification with a real BLS12-381 root key (IC interface spec, "Certification"): hash trees,
  * their root hashes, and certificates signed over `\x0Dic-state-root || root_hash` with BLS
  * signatures in G1 and a public key in G2, exactly what agents verify against the root key.
- * The devnet signs with its root key directly (no subnet delegation).
+ * Each subnet has its own key; certificates of a subnet other than the root subnet carry the
+ * subnet's delegation (spec "Delegation"): a certificate signed by the root key over the subnet's
+ * public key and canister ranges.
  */
 import { Cbor } from '@icp-sdk/core/agent';
 import type { Principal } from '@icp-sdk/core/principal';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
+import { encodeUnsigned } from '../wasm/leb128.ts';
 
 export type HashTree = [0] | [1, HashTree, HashTree] | [2, Uint8Array, HashTree] | [3, Uint8Array] | [4, Uint8Array];
 
@@ -58,17 +61,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-export function leb128(n: bigint): Uint8Array {
-  const out: number[] = [];
-  do {
-    let byte = Number(n & 0x7fn);
-    n >>= 7n;
-    if (n !== 0n) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0n);
-  return new Uint8Array(out);
-}
-
 /** DER prefix of a BLS12-381 G2 public key (spec "Certificate": bls12_381-g2 OIDs). */
 const BLS_DER_PREFIX = new Uint8Array([
   0x30, 0x81, 0x82, 0x30, 0x1d, 0x06, 0x0d, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0xdc, 0x7c, 0x05, 0x03, 0x01, 0x02, 0x01, 0x06, 0x0c, 0x2b,
@@ -88,26 +80,37 @@ export class Certifier {
     this.rootKeyDer = concatBytes(BLS_DER_PREFIX, this.rootKeyRaw);
   }
 
-  /** A CBOR certificate `{ tree, signature }` over the tree. */
-  certify(tree: HashTree): Uint8Array {
+  /** A CBOR certificate `{ tree, signature, delegation? }` over the tree. */
+  certify(tree: HashTree, delegation?: { subnet_id: Uint8Array; certificate: Uint8Array } | null): Uint8Array {
     const root = reconstruct(tree);
     const msg = concatBytes(domainSep('ic-state-root'), root);
     const sig = bls12_381.shortSignatures.sign(bls12_381.shortSignatures.hash(msg), this.secretKey);
-    return Cbor.encode({ tree, signature: sig.toBytes(true) });
+    return Cbor.encode(delegation ? { tree, signature: sig.toBytes(true), delegation } : { tree, signature: sig.toBytes(true) });
   }
 
   /** The certificate a query sees: the canister's certified data and the time. */
-  dataCertificate(args: { canisterId: Principal; certifiedData: Uint8Array; timeNs: bigint }): Uint8Array {
-    const key = `${args.canisterId.toText()}/${args.timeNs}/${Array.from(args.certifiedData).join(',')}`;
+  dataCertificate(args: {
+    canisterId: Principal;
+    certifiedData: Uint8Array;
+    timeNs: bigint;
+    delegation?: { subnet_id: Uint8Array; certificate: Uint8Array } | null;
+  }): Uint8Array {
+    const key = `${args.canisterId.toText()}/${args.timeNs}/${Array.from(args.certifiedData).join(',')}/${args.delegation ? 'd' : ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const tree = labeledForest([
       ['canister', labeledForest([[args.canisterId.toUint8Array(), labeledForest([['certified_data', leaf(args.certifiedData)]])]])],
-      ['time', leaf(leb128(args.timeNs))],
+      ['time', leaf(encodeUnsigned(args.timeNs))],
     ]);
-    const cert = this.certify(tree);
+    const cert = this.certify(tree, args.delegation);
     if (this.cache.size > 256) this.cache.clear();
     this.cache.set(key, cert);
     return cert;
   }
+}
+
+/** A subnet delegation as certificates carry it (spec "Delegation"). */
+export interface Delegation {
+  subnet_id: Uint8Array;
+  certificate: Uint8Array;
 }

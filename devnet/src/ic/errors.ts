@@ -13,6 +13,11 @@ export const RejectCode = {
 } as const;
 export type RejectCode = (typeof RejectCode)[keyof typeof RejectCode];
 
+/** What a service the devnet hosts (Bitcoin canister, threshold signing) answers a call with. */
+export type ServiceResult =
+  | { kind: 'reply'; reply: Uint8Array /* Candid-encoded */; cyclesCharged: bigint }
+  | { kind: 'reject'; code: RejectCode; message: string; cyclesCharged: bigint };
+
 /** The replica's error codes we produce (name -> number). */
 export const ErrorCode = {
   CanisterOutOfCycles: 207,
@@ -39,7 +44,6 @@ export const ErrorCode = {
   CanisterMethodNotFound: 536,
   CanisterWasmModuleNotFound: 537,
   CanisterAlreadyInstalled: 538,
-  CanisterRejected: 406,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -58,7 +62,7 @@ export class IcError extends Error {
 /** A trap inside canister code: rolls back the message, then becomes an IcError. */
 export class CanisterTrap extends Error {
   override name = 'CanisterTrap';
-  readonly kind: 'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation' | 'out_of_memory';
+  readonly kind: 'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation';
   constructor(kind: CanisterTrap['kind'], message: string) {
     super(message);
     this.kind = kind;
@@ -95,11 +99,6 @@ export function trapToIcError(canisterId: string, trap: CanisterTrap): IcError {
       return new IcError({
         errorCode: 'CanisterContractViolation',
         message: `Error from Canister ${canisterId}: Canister violated contract: ${trap.message}.`,
-      });
-    case 'out_of_memory':
-      return new IcError({
-        errorCode: 'CanisterOutOfMemory',
-        message: `Error from Canister ${canisterId}: Canister exceeded its allowed memory: ${trap.message}.`,
       });
     case 'trap':
       return new IcError({

@@ -17,8 +17,6 @@ export const limits = {
   maxChunkBytes: 1024 * 1024,
   /** Stable memory: 500 GiB on the IC; the devnet holds it in RAM, so it caps it lower. */
   maxStablePages: 65536n * 4n, // 16 GiB of 64 KiB pages
-  /** 4 GiB heap for wasm32; wasm64 heaps are capped by the subnet. */
-  maxWasm32Pages: 65536,
   /** Rounds await_ingress_message runs before giving up on a message that never completes. */
   maxAwaitRounds: 5000,
 } as const;

@@ -8,17 +8,13 @@ import { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import type { Canister, CanisterSettings, Origin } from './canister.ts';
-import { IcError, messages, RejectCode, trapToIcError } from './errors.ts';
+import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import type { CallResult, Instance, Subnet } from './instance.ts';
 import { executionCost, fees, limits } from './limits.ts';
 import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.ts';
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
 import type { HttpOutcalls } from './http-outcalls.ts';
-
-/** A service answering some management methods (threshold keys): the shape its `handle` returns. */
-export type ServiceResult =
-  { kind: 'reply'; reply: Uint8Array; cyclesCharged: bigint } | { kind: 'reject'; code: number; message: string; cyclesCharged: bigint };
 
 export interface ThresholdService {
   handle(args: { method: string; arg: Uint8Array; caller: Uint8Array; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult;

@@ -16,6 +16,8 @@ import { HttpOutcalls, httpRequestFee, type OutcallResponse } from '../ic/http-o
 import { defaultIngressAllowed, type ManagementServices, type ThresholdService } from '../ic/management.ts';
 import { canisterIdFromIndex, type SubnetKind } from '../ic/ids.ts';
 import { BadRequest, parse, stringify, toBigInt } from './json.ts';
+import { GatewayServer } from '../http/gateway-server.ts';
+import { refuseAdminRequest } from '../http/guard.ts';
 
 export interface DevnetOptions {
   /** Where canister debug_print lines go (PocketIC prints them to stderr). */
@@ -50,7 +52,10 @@ export class DevnetServer {
   private readonly blobs = new Map<string, Uint8Array>();
   private readonly outcalls = new HttpOutcalls();
   private nextInstance = 0;
+  /** HTTP gateways (IC HTTP interface + canister gateway) started by POST /http_gateway. */
+  private readonly gateways = new Map<number, GatewayServer | null>();
   private server: Server | null = null;
+  private port = 0;
   private readonly options: DevnetOptions;
   /** Last time a request arrived, for the TTL. */
   lastActivity = Date.now();
@@ -61,19 +66,25 @@ export class DevnetServer {
 
   async listen(args: { port: number; host?: string }): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
+    // Long enough that clients (undici closes an idle socket 1 s before the server's hint) always
+    // close idle connections first: a message that runs for seconds blocks this process, and a
+    // server-side idle timer firing late would reset a socket the client has just written to.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(args.port, args.host ?? '127.0.0.1', () => resolve());
     });
     const addr = this.server.address();
     if (!addr || typeof addr === 'string') throw new Error('invariant: server has no TCP address');
+    this.port = addr.port;
     return addr.port;
   }
 
   async close(): Promise<void> {
     for (const l of this.live.values()) clearInterval(l.timer);
     this.live.clear();
+    await Promise.all([...this.gateways.values()].map((g) => g?.close()));
+    this.gateways.clear();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -88,6 +99,13 @@ export class DevnetServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.lastActivity = Date.now();
+    const refusal = refuseAdminRequest(req.headers, this.port);
+    if (refusal) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(stringify({ message: refusal }));
+      return;
+    }
     try {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
@@ -145,13 +163,14 @@ export class DevnetServer {
     if (path === '/instances' && method === 'GET') {
       return { status: 200, json: [...this.instances.entries()].map(([, i]) => (i ? 'Available' : 'Deleted')) };
     }
-    if (path === '/http_gateway' && method === 'POST') {
-      return {
-        status: 200,
-        json: {
-          Error: { message: 'The devnet HTTP gateway arrives with its live mode; use queries and updates through @dfinity/pic meanwhile.' },
-        },
-      };
+    if (path === '/http_gateway' && method === 'POST') return { status: 200, json: await this.startGateway(this.json(r.body)) };
+    const gw = path.match(/^\/http_gateway\/(\d+)\/stop$/);
+    if (gw && method === 'POST') {
+      const g = this.gateways.get(Number(gw[1]));
+      if (g === undefined) throw new BadRequest(`HTTP gateway ${gw[1]} not found`, 404);
+      await g?.close();
+      this.gateways.set(Number(gw[1]), null);
+      return { status: 200 };
     }
     const m = path.match(/^\/instances\/(\d+)(\/.*)?$/);
     if (!m) throw new BadRequest(`No route ${method} ${path}`, 404);
@@ -162,12 +181,64 @@ export class DevnetServer {
       const l = this.live.get(id);
       if (l) clearInterval(l.timer);
       this.live.delete(id);
+      for (const [gid, g] of this.gateways) {
+        if (g?.instance.id !== id) continue;
+        await g.close();
+        this.gateways.set(gid, null);
+      }
       this.instances.set(id, null);
       return { status: 200 };
     }
     const inst = this.instance(id);
     const body = method === 'POST' ? this.json(r.body) : null;
     return { status: 200, json: await this.instanceRoute(inst, method, sub, body) };
+  }
+
+  /**
+   * What `pic.makeLive()` does, in-process: create an instance from a PocketIC subnet config set,
+   * let its rounds and time run on their own, and start its HTTP gateway. For startDevnet({ live }).
+   */
+  async createLiveInstance(subnetConfigSet: unknown): Promise<{ instanceId: number; gatewayPort: number; rootKey: Uint8Array }> {
+    const created = this.createInstance({ subnet_config_set: subnetConfigSet }) as {
+      Created?: { instance_id: number };
+      Error?: { message: string };
+    };
+    if (!created.Created) throw new Error(created.Error?.message ?? 'instance creation failed');
+    const inst = this.instance(created.Created.instance_id);
+    this.startLive(inst, 0);
+    const gw = (await this.startGateway({ forward_to: { PocketIcInstance: inst.id } })) as {
+      Created?: { port: number };
+      Error?: { message: string };
+    };
+    if (!gw.Created) throw new Error(gw.Error?.message ?? 'HTTP gateway start failed');
+    return { instanceId: inst.id, gatewayPort: gw.Created.port, rootKey: inst.rootKey() };
+  }
+
+  /**
+   * POST /http_gateway: an HTTP server on its own loopback port for one instance, with the IC HTTP
+   * interface and the canister gateway (PocketIC's HttpGatewayConfig: forward_to, ip_addr, port).
+   */
+  private async startGateway(req: any): Promise<unknown> {
+    const target = req?.forward_to?.PocketIcInstance;
+    if (target === undefined) {
+      return { Error: { message: 'The devnet HTTP gateway forwards to a PocketIc instance only (forward_to.PocketIcInstance)' } };
+    }
+    if (req.https_config) return { Error: { message: 'The devnet HTTP gateway serves plain HTTP only (no https_config)' } };
+    const ip = req.ip_addr ?? '127.0.0.1';
+    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(String(ip))) {
+      return { Error: { message: `The devnet HTTP gateway binds to loopback only, not ${ip}` } };
+    }
+    const inst = this.instance(Number(target));
+    const gateway = new GatewayServer({
+      instance: inst,
+      isLive: () => this.live.has(inst.id),
+      // Agents and browsers using the gateway keep the devnet alive (the --ttl counts from the last request).
+      touch: () => (this.lastActivity = Date.now()),
+    });
+    const port = await gateway.listen({ port: req.port === undefined || req.port === null ? 0 : Number(req.port), host: String(ip) });
+    const id = this.gateways.size;
+    this.gateways.set(id, gateway);
+    return { Created: { instance_id: id, port } };
   }
 
   private createInstance(req: any): unknown {
@@ -296,7 +367,7 @@ export class DevnetServer {
       case 'POST /read/pub_key': {
         const s = inst.subnetById(principalOf(body.subnet_id, 'subnet_id'));
         if (!s) throw new BadRequest('Subnet not found');
-        return Array.from(inst.rootKey());
+        return Array.from(s.certifier.rootKeyDer);
       }
       case 'POST /read/get_subnet': {
         const id = principalOf(body.canister_id, 'canister_id');

@@ -337,7 +337,7 @@ describe('instrument: module interface', () => {
     ]);
     assert.equal(m.memoryExport, null);
     assert.equal(m.tableExport, null);
-    assert.equal(m.hasStart, false);
+    assert.equal(m.startExport, null);
     assert.equal(validateIcModule(m), null);
   });
 
@@ -394,7 +394,6 @@ describe('instrument: module interface', () => {
       output.sections.map((x) => x.id),
       [0, TYPE, FUNCTION, TABLE, MEMORY, GLOBAL, 0, EXPORT, ELEMENT, DATA_COUNT, CODE, DATA, 0],
     );
-    assert.equal(m.hasStart, true);
     assert.equal(m.startExport, START_EXPORT);
     assert.deepEqual(
       output.exports.find((e) => e.name === START_EXPORT),
@@ -693,7 +692,6 @@ describe('instrument: a Motoko canister compiled in-process', () => {
 
   test('64-bit memory, start function, exports and metadata', () => {
     assert.equal(m.memory64, true);
-    assert.equal(m.hasStart, true);
     assert.equal(m.startExport, START_EXPORT);
     assert.equal(m.memoryExport, 'mem');
     assert.equal(m.tableExport, 'table');

@@ -49,8 +49,6 @@ export interface InstrumentedModule {
   exportedFunctions: { name: string; params: ValType[]; results: ValType[] }[];
   /** Custom sections in module order: full name and payload. */
   customSections: { name: string; bytes: Uint8Array }[];
-  /** The module has a start function. */
-  hasStart: boolean;
   /**
    * Export name of the start function (`__devnet_start`), or null without one. As the replica does
    * with `canister_start`, the start section is removed and the function exported instead, so the
@@ -153,7 +151,6 @@ export function instrument(wasm: Uint8Array): InstrumentedModule {
       .filter((e) => e.kind === ExternalKind.func)
       .map((e) => ({ name: e.name, ...copyType(functionType({ layout, index: e.index })) })),
     customSections: layout.customSections,
-    hasStart: layout.start !== null,
     startExport: layout.start !== null ? START_EXPORT : null,
   };
   countsByModule.set(result, {

@@ -13,6 +13,7 @@ import { bech32, bech32m, createBase58check, hex } from '@scure/base';
 import { secp256k1, schnorr } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
 import { InvalidAddressError, InvalidNetworkError, InvalidPublicKeyError, UnsupportedAddressError, WrongNetworkError } from './errors.ts';
 
 /** The networks of the IC's Bitcoin canister (`variant { mainnet; testnet; regtest }`). */
@@ -58,13 +59,13 @@ export type ParseAddressErrorType = InvalidNetworkError | InvalidAddressError | 
  */
 export function assertNetwork(network: unknown): asserts network is BitcoinNetwork {
   if (typeof network !== 'string' || !(BITCOIN_NETWORKS as readonly string[]).includes(network)) {
-    throw new InvalidNetworkError(String(network));
+    throw new InvalidNetworkError(describeValue(network));
   }
 }
 
 /** Hex of `value` if it is bytes, else its string form: for error messages. */
 function describeKey(value: unknown): string {
-  return value instanceof Uint8Array ? hex.encode(value) : String(value);
+  return value instanceof Uint8Array ? hex.encode(value) : describeValue(value);
 }
 
 /**
@@ -115,7 +116,9 @@ function toXOnly(publicKey: unknown): Uint8Array {
  * p2wpkhAddress({ publicKey: hex.decode('0330d54fd0dd420a6e5f8d3624f5f3482cae350f79d5f0753bf5beef9c2d91af3c'), network: 'mainnet' });
  * // 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu'
  */
-export function p2wpkhAddress({ publicKey, network }: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+export function p2wpkhAddress(args: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+  assertParameterObject(args, 'p2wpkhAddress');
+  const { publicKey, network } = args;
   assertNetwork(network);
   assertCompressedPublicKey(publicKey);
   const address = p2wpkh(publicKey, NETWORK_PARAMS[network]).address;
@@ -151,7 +154,9 @@ export function taprootOutputKey(publicKey: Uint8Array): Uint8Array {
  * p2trAddress({ publicKey: hex.decode('03cc8a4bc64d897bddc5fbc2f670f7a8ba0b386779106cf1223c6fc5d7cd6fc115'), network: 'mainnet' });
  * // 'bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr'
  */
-export function p2trAddress({ publicKey, network }: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+export function p2trAddress(args: { publicKey: Uint8Array; network: BitcoinNetwork }): string {
+  assertParameterObject(args, 'p2trAddress');
+  const { publicKey, network } = args;
   assertNetwork(network);
   // No script tree: scure's p2tr applies the same BIP341 tweak with h = empty.
   return p2tr(toXOnly(publicKey), undefined, NETWORK_PARAMS[network]).address;
@@ -167,18 +172,21 @@ export function p2trAddress({ publicKey, network }: { publicKey: Uint8Array; net
  * Testnet and regtest share base58 version bytes, so a base58 test address is accepted for both.
  *
  * @throws {InvalidAddressError} for anything that is not a valid address.
- * @throws {WrongNetworkError} for a valid address of another network.
- * @throws {UnsupportedAddressError} for a valid segwit address of another version or length.
+ * @throws {WrongNetworkError} only for an address that `parseAddress` accepts on its own network.
+ * @throws {UnsupportedAddressError} for a segwit address of another version or length, on every
+ *   network (e.g. 'tb1pks2twvkd28rslgmxxw0y3xncmndyvhufvq2657he', a 21-byte v1 program).
  * @throws {InvalidNetworkError}
  *
  * @example
  * parseAddress({ address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', network: 'mainnet' });
  * // { type: 'p2wpkh', network: 'mainnet', scriptPubKey: hex.decode('0014751e76e8199196d454941c45d1b3a323f1433bd6') }
  */
-export function parseAddress({ address, network }: { address: string; network: BitcoinNetwork }): ParsedAddress {
+export function parseAddress(args: { address: string; network: BitcoinNetwork }): ParsedAddress {
+  assertParameterObject(args, 'parseAddress');
+  const { address, network } = args;
   assertNetwork(network);
   if (typeof address !== 'string') {
-    throw new InvalidAddressError(String(address), `expected a string, got ${typeof address}`);
+    throw new InvalidAddressError(describeValue(address), `expected a string, got ${typeof address}`);
   }
   // Bounding the length first also bounds the base58 decoder's quadratic work.
   if (address.length === 0 || address.length > MAX_ADDRESS_LENGTH) {
@@ -200,18 +208,18 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
   if (addressNetwork === undefined) {
     throw new InvalidAddressError(address, `unknown human-readable part "${prefix}"`);
   }
-  if (addressNetwork !== network) {
-    throw new WrongNetworkError({ address, expected: network, actual: addressNetwork });
-  }
+  // Everything that does not depend on the network is decided first, and the network compared
+  // last: an address refused on its own network is refused the same way on every network,
+  // never reported as another network's (WrongNetworkError means "valid there").
+  let type: AddressType;
+  let scriptPubKey: Uint8Array;
   if (version === 0 && program.length === 20) {
-    return { type: 'p2wpkh', network, scriptPubKey: OutScript.encode({ type: 'wpkh', hash: program }) };
-  }
-  if (version === 0 && program.length === 32) {
-    return { type: 'p2wsh', network, scriptPubKey: OutScript.encode({ type: 'wsh', hash: program }) };
-  }
-  // witness v1..v16 program: OP_1..OP_16 (0x51..0x60), then a push of the program.
-  const scriptPubKey = Uint8Array.of(0x50 + version, program.length, ...program);
-  if (version === 1 && program.length === 32) {
+    type = 'p2wpkh';
+    scriptPubKey = OutScript.encode({ type: 'wpkh', hash: program });
+  } else if (version === 0 && program.length === 32) {
+    type = 'p2wsh';
+    scriptPubKey = OutScript.encode({ type: 'wsh', hash: program });
+  } else if (version === 1 && program.length === 32) {
     // BIP341: an output key that is not a valid x coordinate can never be spent.
     try {
       schnorr.utils.lift_x(bytesToNumberBE(program));
@@ -221,13 +229,20 @@ function parseSegwitAddress({ address, network }: { address: string; network: Bi
         'the taproot output key is not a valid x-only public key; coins sent to it could never be spent',
       );
     }
-    return { type: 'p2tr', network, scriptPubKey: OutScript.encode({ type: 'tr', pubkey: program }) };
+    type = 'p2tr';
+    scriptPubKey = OutScript.encode({ type: 'tr', pubkey: program });
+  } else {
+    throw new UnsupportedAddressError({
+      address,
+      // witness v1..v16 program: OP_1..OP_16 (0x51..0x60), then a push of the program.
+      scriptPubKey: Uint8Array.of(0x50 + version, program.length, ...program),
+      details: `witness version ${version} with a ${program.length}-byte program is not a standard output type yet`,
+    });
   }
-  throw new UnsupportedAddressError({
-    address,
-    scriptPubKey,
-    details: `witness version ${version} with a ${program.length}-byte program is not a standard output type yet`,
-  });
+  if (addressNetwork !== network) {
+    throw new WrongNetworkError({ address, expected: network, actual: addressNetwork });
+  }
+  return { type, network, scriptPubKey };
 }
 
 /**

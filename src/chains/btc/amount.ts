@@ -4,6 +4,7 @@
  * range: no amount is negative or above the 21 million BTC that can ever exist.
  */
 import { formatUnits, parseUnits } from '../../lib/amount.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
 import { InvalidAmountError } from './errors.ts';
 
 /** 1 BTC = 10^8 satoshis. */
@@ -25,9 +26,12 @@ export type FormatBtcErrorType = InvalidAmountError;
  *
  * @throws {InvalidAmountError}
  */
-export function assertSatoshis({ value, name }: { value: unknown; name: string }): void {
+export function assertSatoshis(args: { value: unknown; name: string }): void {
+  assertParameterObject(args, 'assertSatoshis');
+  const { value } = args;
+  const name = describeValue(args.name);
   if (typeof value !== 'bigint') {
-    throw new InvalidAmountError(String(value), `${name} must be a bigint number of satoshis, got ${typeof value}`);
+    throw new InvalidAmountError(describeValue(value), `${name} must be a bigint number of satoshis, got ${typeof value}`);
   }
   if (value < 0n) {
     throw new InvalidAmountError(value.toString(), `${name} must not be negative`);
@@ -54,7 +58,7 @@ export function parseBtc(value: string): bigint {
   } catch (error) {
     // Re-throw the shared module's error as the Bitcoin one, keeping its reason.
     const details = error instanceof Error && 'details' in error && typeof error.details === 'string' ? error.details : 'not a BTC amount';
-    throw new InvalidAmountError(String(value), details, { cause: error });
+    throw new InvalidAmountError(describeValue(value), details, { cause: error });
   }
   if (satoshis > MAX_MONEY) {
     throw new InvalidAmountError(value, 'exceeds 21,000,000 BTC');

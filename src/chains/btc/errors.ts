@@ -3,7 +3,7 @@
  * (which extends the project's `WalletError`), so a caller can catch one kind precisely
  * or all Bitcoin errors at once. Messages name the rejected value.
  */
-import { WalletError } from '../../lib/errors.ts';
+import { describeValue, WalletError } from '../../lib/errors.ts';
 
 /** The base of every error thrown by `src/chains/btc`. */
 export class BtcError extends WalletError {
@@ -97,6 +97,40 @@ export class InvalidFeeRateError extends BtcError {
   }
 }
 
+/**
+ * A fee rate below the minimum relay fee (1 sat/vbyte): nodes would neither relay nor mine the
+ * transaction. An `InvalidFeeRateError`, so code catching that catches this too.
+ */
+export class FeeRateBelowMinimumError extends InvalidFeeRateError {
+  override name = 'FeeRateBelowMinimumError';
+  /** The minimum, in millisatoshi per vbyte. */
+  readonly minimumMillisatPerVbyte: bigint;
+
+  constructor({ value, minimumMillisatPerVbyte }: { value: string; minimumMillisatPerVbyte: bigint }) {
+    super(value, `below the minimum relay fee of ${minimumMillisatPerVbyte} millisat/vbyte; nodes would not relay the transaction`);
+    this.minimumMillisatPerVbyte = minimumMillisatPerVbyte;
+  }
+}
+
+/**
+ * A transaction heavier than Bitcoin Core relays (MAX_STANDARD_TX_WEIGHT, 400,000 weight
+ * units = 100,000 vbytes): usually too many outputs for one transaction.
+ */
+export class TransactionTooLargeError extends BtcError {
+  override name = 'TransactionTooLargeError';
+  /** Estimated weight of the signed transaction, in weight units. */
+  readonly weight: number;
+  readonly max: number;
+
+  constructor({ weight, max }: { weight: number; max: number }) {
+    super(`Transaction too large: ${weight} weight units, at most ${max} relay`, {
+      details: 'split the payments over several transactions',
+    });
+    this.weight = weight;
+    this.max = max;
+  }
+}
+
 /** An output whose value is below Bitcoin Core's dust threshold for its script type. */
 export class DustOutputError extends BtcError {
   override name = 'DustOutputError';
@@ -151,7 +185,12 @@ export class InvalidUtxoError extends BtcError {
   }
 }
 
-/** A transaction field that cannot be serialized (a txid that is not 64 hex characters, an integer out of range). */
+/**
+ * A transaction (or transaction parameter) that is malformed: a field that cannot be serialized
+ * (a txid that is not 64 hex characters, an integer out of range, a value that is not a bigint),
+ * or a transaction consensus rules forbid (no inputs, no outputs, a duplicate outpoint, amounts
+ * above 21,000,000 BTC). `field` names it, e.g. "lockTime" or "value of output 2".
+ */
 export class MalformedTransactionError extends BtcError {
   override name = 'MalformedTransactionError';
   readonly field: string;
@@ -190,7 +229,7 @@ export class InvalidInputIndexError extends BtcError {
   readonly index: number;
 
   constructor({ index, count }: { index: number; count: number }) {
-    super(`Invalid input index ${index}`, { details: `the transaction has ${count} inputs` });
+    super(`Invalid input index ${describeValue(index)}`, { details: `the transaction has ${count} inputs` });
     this.index = index;
   }
 }

@@ -55,22 +55,29 @@ export {
   inputTypeOf,
   MAX_FEE_RATE_SAT_PER_VBYTE,
   MAX_INPUTS,
+  MAX_STANDARD_TX_WEIGHT,
+  MIN_RELAY_FEE_MILLISAT_PER_VBYTE,
   RBF_SEQUENCE,
   serializeTransaction,
   TX_VERSION,
+  validateTransaction,
 } from './transaction.ts';
 export type {
   BuildTransactionErrorType,
   BuiltTransaction,
   EstimateFeeErrorType,
+  EstimateVsizeErrorType,
   FeeRate,
   GetSighashErrorType,
   InputType,
   Payment,
+  SerializeTransactionErrorType,
   TxInput,
   TxOutput,
   UnsignedTransaction,
   Utxo,
+  ValidatedTransaction,
+  ValidateTransactionErrorType,
 } from './transaction.ts';
 export { encodeDerSignature, finalizeTransaction, p2trKeyPathWitness, p2wpkhWitness } from './signature.ts';
 export type {

@@ -17,7 +17,16 @@ import {
   SignatureCountError,
   UnsupportedInputError,
 } from './errors.ts';
-import { encodeTransaction, inputTypeOf, serializeTransaction, sighasher, type UnsignedTransaction } from './transaction.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
+import type { MalformedTransactionError } from './errors.ts';
+import {
+  encodeValidatedTransaction,
+  inputTypeOf,
+  validatedSighasher,
+  validateTransaction,
+  type UnsignedTransaction,
+} from './transaction.ts';
 
 /** secp256k1's group order n. */
 const CURVE_ORDER = secp256k1.Point.CURVE().n;
@@ -49,9 +58,11 @@ export type SignedTransaction = {
 };
 
 export type EncodeDerSignatureErrorType = InvalidSignatureError;
-export type P2wpkhWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError;
-export type P2trKeyPathWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError;
+export type P2wpkhWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError | InvalidArgumentError;
+export type P2trKeyPathWitnessErrorType = InvalidSignatureError | InvalidPublicKeyError | InvalidArgumentError;
 export type FinalizeTransactionErrorType =
+  | InvalidArgumentError
+  | MalformedTransactionError
   | SignatureCountError
   | InsufficientFundsError
   | UnsupportedInputError
@@ -60,7 +71,23 @@ export type FinalizeTransactionErrorType =
   | InvalidSignatureError;
 
 function describe(value: unknown): string {
-  return value instanceof Uint8Array ? hex.encode(value) : String(value);
+  return value instanceof Uint8Array ? hex.encode(value) : describeValue(value);
+}
+
+/** The input index of an error message, when it is one. */
+function inputIndex(index: unknown): number | undefined {
+  return typeof index === 'number' && Number.isSafeInteger(index) ? index : undefined;
+}
+
+/** Throws unless `sighash` is the 32-byte digest both signature algorithms sign here. */
+function assertSighash({ sighash, signature, index }: { sighash: unknown; signature: unknown; index: number | undefined }): void {
+  if (!(sighash instanceof Uint8Array) || sighash.length !== 32) {
+    throw new InvalidSignatureError({
+      index,
+      signature: describe(signature),
+      details: `the sighash must be 32 bytes, got ${describe(sighash)}`,
+    });
+  }
 }
 
 /** Splits a 64-byte r‖s signature and checks 1 <= r, s < n. */
@@ -108,19 +135,18 @@ export function encodeDerSignature(signature: Uint8Array): Uint8Array {
  * @throws {InvalidSignatureError} when the signature is malformed or does not verify.
  * @throws {InvalidPublicKeyError}
  */
-export function p2wpkhWitness({
-  signature,
-  publicKey,
-  sighash,
-  index,
-}: {
+export function p2wpkhWitness(args: {
   signature: Uint8Array;
   publicKey: Uint8Array;
   sighash: Uint8Array;
   /** Input index, for error messages. */
   index?: number;
 }): Uint8Array[] {
+  assertParameterObject(args, 'p2wpkhWitness');
+  const { signature, publicKey, sighash } = args;
+  const index = inputIndex(args.index);
   assertCompressedPublicKey(publicKey);
+  assertSighash({ sighash, signature, index });
   const { r, s } = lowS(parseCompactSignature({ signature, index }));
   const normalized = new secp256k1.Signature(r, s);
   // prehash: false — sighash is already the 32-byte digest that ECDSA signs.
@@ -144,19 +170,19 @@ export function p2wpkhWitness({
  * @throws {InvalidSignatureError} when the signature is not 64 bytes or does not verify.
  * @throws {InvalidPublicKeyError}
  */
-export function p2trKeyPathWitness({
-  signature,
-  publicKey,
-  sighash,
-  index,
-}: {
+export function p2trKeyPathWitness(args: {
   signature: Uint8Array;
   publicKey: Uint8Array;
   sighash: Uint8Array;
   /** Input index, for error messages. */
   index?: number;
 }): Uint8Array[] {
-  return verifiedKeyPathWitness({ signature, outputKey: taprootOutputKey(publicKey), sighash, index });
+  assertParameterObject(args, 'p2trKeyPathWitness');
+  const { signature, publicKey, sighash } = args;
+  const index = inputIndex(args.index);
+  const outputKey = taprootOutputKey(publicKey);
+  assertSighash({ sighash, signature, index });
+  return verifiedKeyPathWitness({ signature, outputKey, sighash, index });
 }
 
 /** `p2trKeyPathWitness` once the output key is known (the tweak is a scalar multiplication: done once per input). */
@@ -197,6 +223,8 @@ function displayHash(bytes: Uint8Array): string {
 
 /**
  * Attaches one IC signature per input and returns the signed transaction.
+ * The transaction is checked first by `validateTransaction`, the same check as
+ * `serializeTransaction` and `getSighashes` (so, e.g., `outputs: []` is refused).
  * For each input, in order:
  *   1. the public key must own it: the input's scriptPubKey must be the P2WPKH script of the
  *      ECDSA key, or the P2TR script of the BIP86-tweaked BIP340 key;
@@ -204,25 +232,25 @@ function displayHash(bytes: Uint8Array): string {
  *   3. the signature is verified and turned into the witness (`p2wpkhWitness`,
  *      `p2trKeyPathWitness`).
  *
+ * @throws {MalformedTransactionError} see `validateTransaction`.
  * @throws {SignatureCountError} unless there is exactly one signature per input.
  * @throws {InsufficientFundsError} when the outputs exceed the inputs.
  * @throws {UnsupportedInputError} for an input that is neither P2WPKH nor P2TR.
  * @throws {InvalidPublicKeyError}
  * @throws {InputKeyMismatchError} when a key does not own its input.
- * @throws {InvalidSignatureError} when a signature is malformed or does not verify.
+ * @throws {InvalidSignatureError} when a signature (or its `{ signature, publicKey }` entry) is
+ *   malformed or does not verify.
+ * @throws {InvalidArgumentError} when the argument is not an object.
  *
  * @example
  * const sighashes = getSighashes(transaction);
  * // ...ask the IC to sign each sighash...
  * const { hex, txid } = finalizeTransaction({ transaction, signatures: [{ signature, publicKey }] });
  */
-export function finalizeTransaction({
-  transaction,
-  signatures,
-}: {
-  transaction: UnsignedTransaction;
-  signatures: readonly InputSignature[];
-}): SignedTransaction {
+export function finalizeTransaction(args: { transaction: UnsignedTransaction; signatures: readonly InputSignature[] }): SignedTransaction {
+  assertParameterObject(args, 'finalizeTransaction');
+  const transaction = validateTransaction(args.transaction);
+  const { signatures } = args;
   if (!Array.isArray(signatures) || signatures.length !== transaction.inputs.length) {
     throw new SignatureCountError({
       expected: transaction.inputs.length,
@@ -235,9 +263,13 @@ export function finalizeTransaction({
   if (inputTotal < outputTotal) {
     throw new InsufficientFundsError({ required: outputTotal, available: inputTotal });
   }
-  const sighashOf = sighasher(transaction);
+  const sighashOf = validatedSighasher(transaction);
   const witnesses = transaction.inputs.map((input, index) => {
-    const { signature, publicKey } = signatures[index];
+    const entry: unknown = signatures[index];
+    if (typeof entry !== 'object' || entry === null) {
+      throw new InvalidSignatureError({ index, signature: describe(entry), details: 'expected { signature, publicKey }' });
+    }
+    const { signature, publicKey } = entry as InputSignature;
     const type = inputTypeOf(input.scriptPubKey);
     if (type === undefined) {
       throw new UnsupportedInputError({ index, scriptPubKey: hex.encode(input.scriptPubKey) });
@@ -258,8 +290,8 @@ export function finalizeTransaction({
       ? p2wpkhWitness({ signature, publicKey, sighash, index })
       : verifiedKeyPathWitness({ signature, outputKey, sighash, index });
   });
-  const bytes = encodeTransaction({ transaction, witnesses });
-  const base = serializeTransaction(transaction);
+  const bytes = encodeValidatedTransaction({ transaction, witnesses });
+  const base = encodeValidatedTransaction({ transaction });
   // BIP141: weight = 3 × size without witnesses + size with them; vsize = ceil(weight / 4).
   const weight = 3 * base.length + bytes.length;
   return {

@@ -12,8 +12,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { parseAddress, assertNetwork, type AddressType, type BitcoinNetwork } from './address.ts';
 import { assertSatoshis, MAX_MONEY } from './amount.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import {
   DustOutputError,
+  FeeRateBelowMinimumError,
   InsufficientFundsError,
   InvalidAddressError,
   InvalidAmountError,
@@ -24,6 +27,7 @@ import {
   InvalidUtxoError,
   NoOutputsError,
   TooManyInputsError,
+  TransactionTooLargeError,
   UnsupportedAddressError,
   UnsupportedInputError,
   WrongNetworkError,
@@ -57,8 +61,9 @@ export const RBF_SEQUENCE = 0xfffffffd;
 export const MAX_INPUTS = 100;
 
 /**
- * Bitcoin Core's dust thresholds (policy.cpp `GetDustThreshold`, at the default dust relay fee
- * of 3 sat/vbyte): 3 × (output size + size of the input that would spend it).
+ * Bitcoin Core's dust thresholds (src/policy/policy.cpp `GetDustThreshold`, at the default dust
+ * relay fee DUST_RELAY_TX_FEE = 3000 sat/kvB of src/policy/policy.h, i.e. 3 sat/vbyte):
+ * 3 × (output size + size of the input that would spend it).
  *   P2PKH:  3 × (34 + 148)           = 546
  *   P2SH:   3 × (32 + 148)           = 540
  *   P2WPKH: 3 × (31 + 67)            = 294   (segwit input: 32+4+1+4 + 107/4 = 67 vbytes)
@@ -73,6 +78,22 @@ export const DUST_THRESHOLDS: Readonly<Record<AddressType, bigint>> = {
   p2wsh: 330n,
   p2tr: 330n,
 };
+
+/**
+ * Bitcoin Core's MAX_STANDARD_TX_WEIGHT (src/policy/policy.h: `static constexpr int32_t
+ * MAX_STANDARD_TX_WEIGHT{400000}`): nodes relay no transaction heavier than 400,000 weight
+ * units (100,000 vbytes). `buildTransaction` refuses to build one.
+ */
+export const MAX_STANDARD_TX_WEIGHT = 400_000;
+
+/**
+ * The minimum relay fee rate, in millisatoshi per vbyte: Bitcoin Core's DEFAULT_MIN_RELAY_TX_FEE
+ * (src/policy/policy.h: `DEFAULT_MIN_RELAY_TX_FEE{1000}` satoshi per 1,000 vbytes, i.e. 1
+ * sat/vbyte, the default for a decade until v29.1 lowered it to 100). A transaction paying less
+ * than 1 sat/vbyte is refused by every node still on the long-standing default and by the
+ * nodes' fee estimators, so it may never propagate. `buildTransaction` refuses lower rates.
+ */
+export const MIN_RELAY_FEE_MILLISAT_PER_VBYTE = 1_000n;
 
 /**
  * The highest fee rate accepted: Bitcoin Core's default `maxfeerate` for
@@ -135,10 +156,17 @@ export type BuiltTransaction = {
   changeIndex: number | undefined;
 };
 
-export type EstimateFeeErrorType = InvalidFeeRateError;
+export type EstimateFeeErrorType = InvalidFeeRateError | MalformedTransactionError | InvalidArgumentError;
+export type EstimateVsizeErrorType = MalformedTransactionError | InvalidArgumentError;
+export type ValidateTransactionErrorType = MalformedTransactionError;
+export type SerializeTransactionErrorType = MalformedTransactionError;
 export type BuildTransactionErrorType =
+  | InvalidArgumentError
+  | MalformedTransactionError
   | InvalidNetworkError
   | InvalidFeeRateError
+  | FeeRateBelowMinimumError
+  | TransactionTooLargeError
   | NoOutputsError
   | InvalidAmountError
   | InvalidAddressError
@@ -148,10 +176,11 @@ export type BuildTransactionErrorType =
   | InvalidUtxoError
   | InsufficientFundsError
   | TooManyInputsError;
-export type GetSighashErrorType = InvalidInputIndexError | UnsupportedInputError;
+export type GetSighashErrorType = InvalidInputIndexError | UnsupportedInputError | MalformedTransactionError | InvalidArgumentError;
 
-/** The type of input that spends `scriptPubKey`, if this module can sign it. */
+/** The type of input that spends `scriptPubKey`, if this module can sign it (undefined for anything else, bytes or not). */
 export function inputTypeOf(scriptPubKey: Uint8Array): InputType | undefined {
+  if (!(scriptPubKey instanceof Uint8Array)) return undefined;
   // OP_0 <20 bytes>
   if (scriptPubKey.length === 22 && scriptPubKey[0] === 0x00 && scriptPubKey[1] === 0x14) return 'p2wpkh';
   // OP_1 <32 bytes>
@@ -211,15 +240,35 @@ function transactionWeight({
  * @example
  * estimateVsize({ inputTypes: ['p2wpkh'], outputScripts: [p2wpkhScript, p2wpkhScript] }); // 141
  */
-export function estimateVsize({
-  inputTypes,
-  outputScripts,
-}: {
-  inputTypes: readonly InputType[];
-  outputScripts: readonly Uint8Array[];
-}): number {
+export function estimateVsize(args: { inputTypes: readonly InputType[]; outputScripts: readonly Uint8Array[] }): number {
+  assertParameterObject(args, 'estimateVsize');
+  const { inputTypes, outputScripts } = args;
+  if (!Array.isArray(inputTypes)) {
+    throw new MalformedTransactionError({ field: 'inputTypes', value: describeValue(inputTypes), details: 'expected an array' });
+  }
+  if (!Array.isArray(outputScripts)) {
+    throw new MalformedTransactionError({ field: 'outputScripts', value: describeValue(outputScripts), details: 'expected an array' });
+  }
   let inputsWeight = 0;
-  for (const type of inputTypes) inputsWeight += INPUT_WEIGHT[type];
+  Array.from(inputTypes as unknown[], (type, index) => {
+    if (type !== 'p2wpkh' && type !== 'p2tr') {
+      throw new MalformedTransactionError({
+        field: `inputTypes[${index}]`,
+        value: describeValue(type),
+        details: 'expected "p2wpkh" or "p2tr"',
+      });
+    }
+    inputsWeight += INPUT_WEIGHT[type];
+  });
+  Array.from(outputScripts as unknown[], (script, index) => {
+    if (!(script instanceof Uint8Array)) {
+      throw new MalformedTransactionError({
+        field: `outputScripts[${index}]`,
+        value: describeValue(script),
+        details: 'expected a Uint8Array',
+      });
+    }
+  });
   const weight = transactionWeight({ inputCount: inputTypes.length, inputsWeight, outputScripts });
   return Math.ceil(weight / 4);
 }
@@ -227,7 +276,7 @@ export function estimateVsize({
 /** The fee rate in millisatoshi per vbyte, validated. */
 function millisatPerVbyte(feeRate: FeeRate): bigint {
   if (typeof feeRate !== 'object' || feeRate === null) {
-    throw new InvalidFeeRateError(String(feeRate), 'expected { satPerVbyte } or { millisatPerVbyte }');
+    throw new InvalidFeeRateError(describeValue(feeRate), 'expected { satPerVbyte } or { millisatPerVbyte }');
   }
   const isSat = 'satPerVbyte' in feeRate;
   if (isSat === 'millisatPerVbyte' in feeRate) {
@@ -236,7 +285,7 @@ function millisatPerVbyte(feeRate: FeeRate): bigint {
   const value: unknown = isSat ? feeRate.satPerVbyte : (feeRate as { millisatPerVbyte?: unknown }).millisatPerVbyte;
   const unit = isSat ? 'sat/vbyte' : 'millisat/vbyte';
   if (typeof value !== 'bigint') {
-    throw new InvalidFeeRateError(`${String(value)} ${unit}`, 'expected a bigint');
+    throw new InvalidFeeRateError(`${describeValue(value)} ${unit}`, 'expected a bigint');
   }
   const millisat = isSat ? value * 1000n : value;
   if (millisat <= 0n) {
@@ -252,12 +301,22 @@ function millisatPerVbyte(feeRate: FeeRate): bigint {
  * The fee for `vsize` vbytes at `feeRate`, rounded up to a whole satoshi.
  *
  * @throws {InvalidFeeRateError} unless the rate is a bigint in (0, 10,000] sat/vbyte.
+ * @throws {MalformedTransactionError} unless `vsize` is a non-negative safe integer.
  *
  * @example
  * estimateFee({ vsize: 141, feeRate: { satPerVbyte: 2n } }); // 282n
  * estimateFee({ vsize: 141, feeRate: { millisatPerVbyte: 1500n } }); // 212n (211.5 rounded up)
  */
-export function estimateFee({ vsize, feeRate }: { vsize: number; feeRate: FeeRate }): bigint {
+export function estimateFee(args: { vsize: number; feeRate: FeeRate }): bigint {
+  assertParameterObject(args, 'estimateFee');
+  const { vsize, feeRate } = args;
+  if (typeof vsize !== 'number' || !Number.isSafeInteger(vsize) || vsize < 0) {
+    throw new MalformedTransactionError({
+      field: 'vsize',
+      value: describeValue(vsize),
+      details: 'expected a non-negative integer number of vbytes',
+    });
+  }
   const rate = millisatPerVbyte(feeRate);
   return (BigInt(vsize) * rate + 999n) / 1000n;
 }
@@ -275,12 +334,12 @@ function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: Bi
     throw new InvalidUtxoError(String(utxos), 'expected an array of UTXOs');
   }
   const seen = new Set<string>();
-  return utxos.map((utxo) => {
-    const outpoint = `${String(utxo?.txid)}:${String(utxo?.vout)}`;
+  return Array.from(utxos as unknown[] as (Utxo | undefined)[], (utxo) => {
+    const outpoint = `${describeValue(utxo?.txid)}:${describeValue(utxo?.vout)}`;
     if (typeof utxo?.txid !== 'string' || !TXID_PATTERN.test(utxo.txid)) {
       throw new InvalidUtxoError(outpoint, 'txid must be 64 hex characters');
     }
-    if (!Number.isInteger(utxo.vout) || utxo.vout < 0 || utxo.vout > 0xffffffff) {
+    if (typeof utxo.vout !== 'number' || !Number.isInteger(utxo.vout) || utxo.vout < 0 || utxo.vout > 0xffffffff) {
       throw new InvalidUtxoError(outpoint, 'vout must be an integer in 0..4294967295');
     }
     assertSatoshis({ value: utxo.value, name: `value of UTXO ${outpoint}` });
@@ -307,7 +366,15 @@ function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: Bi
 function validatePayments({ outputs, network }: { outputs: readonly Payment[]; network: BitcoinNetwork }): TxOutput[] {
   if (!Array.isArray(outputs) || outputs.length === 0) throw new NoOutputsError();
   let total = 0n;
-  const result = outputs.map(({ address, value }) => {
+  const result = Array.from(outputs as unknown[], (output, index) => {
+    if (typeof output !== 'object' || output === null) {
+      throw new MalformedTransactionError({
+        field: `outputs[${index}]`,
+        value: describeValue(output),
+        details: 'expected { address, value }',
+      });
+    }
+    const { address, value } = output as Payment;
     const { type, scriptPubKey } = parseAddress({ address, network });
     assertSatoshis({ value, name: `output to ${address}` });
     if (value < DUST_THRESHOLDS[type]) {
@@ -346,6 +413,12 @@ function validatePayments({ outputs, network }: { outputs: readonly Payment[]; n
  * @throws {InvalidFeeRateError}
  * @throws {InsufficientFundsError} when even all UTXOs cannot pay outputs and fee.
  * @throws {TooManyInputsError} when paying would take more than MAX_INPUTS inputs.
+ * @throws {FeeRateBelowMinimumError} (an InvalidFeeRateError) for a rate below 1 sat/vbyte
+ *   (1000 millisat/vbyte), the minimum relay fee.
+ * @throws {TransactionTooLargeError} when the signed transaction could weigh more than
+ *   MAX_STANDARD_TX_WEIGHT (400,000 WU = 100,000 vbytes, estimated with 72-byte signatures).
+ * @throws {MalformedTransactionError} for an entry of `outputs` that is not an object.
+ * @throws {InvalidArgumentError} when the argument is not an object.
  *
  * @example
  * const { transaction, fee, vsize } = buildTransaction({
@@ -356,22 +429,30 @@ function validatePayments({ outputs, network }: { outputs: readonly Payment[]; n
  *   feeRate: { millisatPerVbyte: 2_000n },
  * });
  */
-export function buildTransaction({
-  network,
-  utxos,
-  outputs,
-  changeAddress,
-  feeRate,
-}: {
+export function buildTransaction(args: {
   network: BitcoinNetwork;
   utxos: readonly Utxo[];
   outputs: readonly Payment[];
   changeAddress: string;
   feeRate: FeeRate;
 }): BuiltTransaction {
+  assertParameterObject(args, 'buildTransaction');
+  const { network, utxos, outputs, changeAddress, feeRate } = args;
   assertNetwork(network);
-  millisatPerVbyte(feeRate); // validate before anything else
+  // Validate the rate before anything else; then the relay floor (see MIN_RELAY_FEE_MILLISAT_PER_VBYTE).
+  if (millisatPerVbyte(feeRate) < MIN_RELAY_FEE_MILLISAT_PER_VBYTE) {
+    const value = 'satPerVbyte' in feeRate ? `${feeRate.satPerVbyte} sat/vbyte` : `${feeRate.millisatPerVbyte} millisat/vbyte`;
+    throw new FeeRateBelowMinimumError({ value, minimumMillisatPerVbyte: MIN_RELAY_FEE_MILLISAT_PER_VBYTE });
+  }
   const payments = validatePayments({ outputs, network });
+  // The lightest transaction paying these outputs (one P2TR input, no change) must already be
+  // standard, or no choice of UTXOs can make it so.
+  const lightest = transactionWeight({
+    inputCount: 1,
+    inputsWeight: INPUT_WEIGHT.p2tr,
+    outputScripts: payments.map((o) => o.scriptPubKey),
+  });
+  if (lightest > MAX_STANDARD_TX_WEIGHT) throw new TransactionTooLargeError({ weight: lightest, max: MAX_STANDARD_TX_WEIGHT });
   const change = parseAddress({ address: changeAddress, network });
   const changeDust = DUST_THRESHOLDS[change.type];
   const spendable = validateUtxos({ utxos, network });
@@ -389,17 +470,18 @@ export function buildTransaction({
     const utxo = sorted[count - 1];
     selectedValue += utxo.value;
     inputsWeight += INPUT_WEIGHT[utxo.type];
-    const sizeOf = (outputScripts: readonly Uint8Array[]) =>
-      Math.ceil(transactionWeight({ inputCount: count, inputsWeight, outputScripts }) / 4);
-
-    const vsizeWithChange = sizeOf(withChangeScripts);
+    const weightWithChange = transactionWeight({ inputCount: count, inputsWeight, outputScripts: withChangeScripts });
+    const weightWithoutChange = transactionWeight({ inputCount: count, inputsWeight, outputScripts: paymentScripts });
+    const vsizeWithChange = Math.ceil(weightWithChange / 4);
     const changeValue = selectedValue - target - estimateFee({ vsize: vsizeWithChange, feeRate });
-    const vsizeWithoutChange = sizeOf(paymentScripts);
+    const vsizeWithoutChange = Math.ceil(weightWithoutChange / 4);
     const feeWithoutChange = estimateFee({ vsize: vsizeWithoutChange, feeRate });
     const withChange = changeValue >= changeDust;
     if (!withChange && selectedValue < target + feeWithoutChange) continue;
 
     if (count > MAX_INPUTS) throw new TooManyInputsError({ count, max: MAX_INPUTS });
+    const weight = withChange ? weightWithChange : weightWithoutChange;
+    if (weight > MAX_STANDARD_TX_WEIGHT) throw new TransactionTooLargeError({ weight, max: MAX_STANDARD_TX_WEIGHT });
     const txOutputs: TxOutput[] = withChange ? [...payments, { scriptPubKey: change.scriptPubKey, value: changeValue }] : payments;
     const inputs: TxInput[] = sorted
       .slice(0, count)
@@ -424,25 +506,130 @@ export function buildTransaction({
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The network serialization of `transaction` through @scure/btc-signer's raw coder (no PSBT
- * layer: its `Transaction` re-validates every input on each update, quadratic in the inputs).
- * Without `witnesses`, the legacy form: nVersion | inputs | outputs | nLockTime, with empty
- * scriptSigs. With them, BIP144: nVersion | marker 0x00 | flag 0x01 | inputs | outputs |
+ * A transaction that passed {@link validateTransaction}: a private copy, so it cannot change
+ * between the check and its use. Only `validateTransaction` makes one.
+ */
+export type ValidatedTransaction = UnsignedTransaction & { readonly validated: true };
+
+function malformed(field: string, value: unknown, details: string): MalformedTransactionError {
+  return new MalformedTransactionError({ field, value: describeValue(value), details });
+}
+
+function checkUint32(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw malformed(field, value, 'expected an integer in 0..4294967295');
+  }
+  return value;
+}
+
+function checkSatoshis(field: string, value: unknown): bigint {
+  if (typeof value !== 'bigint' || value < 0n || value > MAX_MONEY) {
+    throw malformed(field, value, `expected a bigint number of satoshis in 0..${MAX_MONEY} (consensus MoneyRange)`);
+  }
+  return value;
+}
+
+function checkScript(field: string, value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw malformed(field, value, 'expected a Uint8Array');
+  return value.slice();
+}
+
+/**
+ * The one check of a transaction object, hand-built or from `buildTransaction`, that
+ * `serializeTransaction`, `getSighash(es)` and `finalizeTransaction` all run first, so that
+ * they accept and refuse exactly the same objects. It refuses what cannot be serialized and
+ * what Bitcoin's consensus rules (Bitcoin Core src/consensus/tx_check.cpp `CheckTransaction`,
+ * src/consensus/tx_verify.cpp `CheckTxInputs`) make invalid whatever the signatures:
+ * - version, lockTime, vout and sequence: integers in 0..2^32-1 (Bitcoin Core reads nVersion
+ *   as a uint32_t since v28, src/primitives/transaction.h, as bitcoinjs-lib does);
+ * - inputs and outputs: non-empty arrays (bad-txns-vin-empty, bad-txns-vout-empty);
+ * - txid: 64 hex characters; no outpoint spent twice (bad-txns-inputs-duplicate);
+ * - every input and output value a bigint in 0..MAX_MONEY, and so are their sums
+ *   (bad-txns-vout-toolarge, bad-txns-txouttotal-toolarge, bad-txns-inputvalues-outofrange);
+ * - scriptPubKeys: Uint8Arrays.
+ * Returns a validated copy (txids lower-cased, scripts copied).
+ *
+ * @throws {MalformedTransactionError} naming the first bad field.
+ */
+export function validateTransaction(transaction: UnsignedTransaction): ValidatedTransaction {
+  if (typeof transaction !== 'object' || transaction === null) {
+    throw malformed('transaction', transaction, 'expected { version, lockTime, inputs, outputs }');
+  }
+  const { version, lockTime, inputs, outputs } = transaction as Record<keyof UnsignedTransaction, unknown>;
+  checkUint32('version', version);
+  checkUint32('lockTime', lockTime);
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw malformed('inputs', inputs, 'expected a non-empty array (consensus: bad-txns-vin-empty)');
+  }
+  if (!Array.isArray(outputs) || outputs.length === 0) {
+    throw malformed('outputs', outputs, 'expected a non-empty array (consensus: bad-txns-vout-empty)');
+  }
+  const seen = new Map<string, number>();
+  let inputTotal = 0n;
+  // Array.from, not map: map skips the holes of a sparse array, which must be refused too.
+  const validInputs = Array.from(inputs as unknown[], (input, index): TxInput => {
+    if (typeof input !== 'object' || input === null) {
+      throw malformed(`input ${index}`, input, 'expected { txid, vout, sequence, value, scriptPubKey }');
+    }
+    const fields = input as Record<keyof TxInput, unknown>;
+    if (typeof fields.txid !== 'string' || !TXID_PATTERN.test(fields.txid)) {
+      throw malformed(`txid of input ${index}`, fields.txid, 'expected 64 hex characters');
+    }
+    const txid = fields.txid.toLowerCase();
+    const vout = checkUint32(`vout of input ${index}`, fields.vout);
+    const sequence = checkUint32(`sequence of input ${index}`, fields.sequence);
+    const value = checkSatoshis(`value of input ${index}`, fields.value);
+    const scriptPubKey = checkScript(`scriptPubKey of input ${index}`, fields.scriptPubKey);
+    const key = `${txid}:${vout}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw malformed(`input ${index}`, key, `spends the same outpoint as input ${earlier} (consensus: bad-txns-inputs-duplicate)`);
+    }
+    seen.set(key, index);
+    inputTotal += value;
+    return { txid, vout, sequence, value, scriptPubKey };
+  });
+  if (inputTotal > MAX_MONEY) {
+    throw malformed('inputs', inputTotal, 'the spent values together exceed 21,000,000 BTC (consensus: bad-txns-inputvalues-outofrange)');
+  }
+  let outputTotal = 0n;
+  const validOutputs = Array.from(outputs as unknown[], (output, index): TxOutput => {
+    if (typeof output !== 'object' || output === null) {
+      throw malformed(`output ${index}`, output, 'expected { scriptPubKey, value }');
+    }
+    const fields = output as Record<keyof TxOutput, unknown>;
+    const value = checkSatoshis(`value of output ${index}`, fields.value);
+    const scriptPubKey = checkScript(`scriptPubKey of output ${index}`, fields.scriptPubKey);
+    outputTotal += value;
+    return { scriptPubKey, value };
+  });
+  if (outputTotal > MAX_MONEY) {
+    throw malformed('outputs', outputTotal, 'the outputs together exceed 21,000,000 BTC (consensus: bad-txns-txouttotal-toolarge)');
+  }
+  return { version: version as number, lockTime: lockTime as number, inputs: validInputs, outputs: validOutputs, validated: true };
+}
+
+/**
+ * The network serialization of a validated transaction through @scure/btc-signer's raw coder
+ * (no PSBT layer: its `Transaction` re-validates every input on each update, quadratic in the
+ * inputs). Without `witnesses`, the legacy form: nVersion | inputs | outputs | nLockTime, with
+ * empty scriptSigs. With them, BIP144: nVersion | marker 0x00 | flag 0x01 | inputs | outputs |
  * one witness stack per input | nLockTime.
  */
-export function encodeTransaction({
+export function encodeValidatedTransaction({
   transaction,
   witnesses,
 }: {
-  transaction: UnsignedTransaction;
+  transaction: ValidatedTransaction;
   witnesses?: readonly Uint8Array[][];
 }): Uint8Array {
   return RawTx.encode({
-    version: transaction.version,
+    // The coder's field is a signed 32-bit integer: `| 0` gives the same four bytes.
+    version: transaction.version | 0,
     segwitFlag: witnesses !== undefined,
-    inputs: transaction.inputs.map((input, index) => ({
+    inputs: transaction.inputs.map((input) => ({
       // The coder reverses the txid into internal byte order, as `outpoint` below does.
-      txid: hex.decode(assertTxid(input, index)),
+      txid: hex.decode(input.txid),
       index: input.vout,
       finalScriptSig: new Uint8Array(0),
       sequence: input.sequence,
@@ -454,29 +641,53 @@ export function encodeTransaction({
 }
 
 /**
+ * `encodeValidatedTransaction` for any transaction object: validated first, and the witnesses,
+ * when given, must be one array of byte strings per input, not all empty (BIP144).
+ *
+ * @throws {MalformedTransactionError}
+ */
+export function encodeTransaction(args: { transaction: UnsignedTransaction; witnesses?: readonly Uint8Array[][] }): Uint8Array {
+  assertParameterObject(args, 'encodeTransaction');
+  const transaction = validateTransaction(args.transaction);
+  const { witnesses } = args;
+  if (witnesses !== undefined) {
+    if (!Array.isArray(witnesses) || witnesses.length !== transaction.inputs.length) {
+      throw malformed('witnesses', witnesses, `expected one witness stack per input (${transaction.inputs.length})`);
+    }
+    Array.from(witnesses as unknown[], (stack, index) => {
+      if (!Array.isArray(stack) || !Array.from(stack as unknown[]).every((item) => item instanceof Uint8Array)) {
+        throw malformed(`witness of input ${index}`, stack, 'expected an array of Uint8Arrays');
+      }
+    });
+    if (witnesses.every((stack) => stack.length === 0)) {
+      throw malformed('witnesses', witnesses, 'all witness stacks are empty: serialize without witnesses (BIP144)');
+    }
+  }
+  return encodeValidatedTransaction({ transaction, witnesses });
+}
+
+/**
  * The transaction serialized without witnesses: the bytes whose double SHA-256, reversed, is
  * the txid (the same before and after signing, since segwit signatures live in the witness).
+ *
+ * @throws {MalformedTransactionError} see {@link validateTransaction}.
  */
 export function serializeTransaction(transaction: UnsignedTransaction): Uint8Array {
-  return encodeTransaction({ transaction });
+  return encodeValidatedTransaction({ transaction: validateTransaction(transaction) });
 }
 
 // Byte encodings the two digests share (all integers little-endian, as in the transaction).
 
-function u32le(value: number, name: string): Uint8Array {
+// Their arguments come from a ValidatedTransaction, so they need no checks of their own.
+
+function u32le(value: number): Uint8Array {
   // nVersion is a signed 32-bit field: its two's complement bytes are those of `value >>> 0`.
-  if (!Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
-    throw new MalformedTransactionError({ field: name, value: String(value), details: 'expected a 32-bit integer' });
-  }
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, value >>> 0, true);
   return bytes;
 }
 
-function u64le(value: bigint, name: string): Uint8Array {
-  if (typeof value !== 'bigint' || value < 0n || value > 0xffffffffffffffffn) {
-    throw new MalformedTransactionError({ field: name, value: String(value), details: 'expected a 64-bit unsigned bigint' });
-  }
+function u64le(value: bigint): Uint8Array {
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigUint64(0, value, true);
   return bytes;
@@ -485,29 +696,18 @@ function u64le(value: bigint, name: string): Uint8Array {
 /** A script with its CompactSize length prefix, as scripts appear inside a transaction. */
 function withLength(script: Uint8Array): Uint8Array {
   const n = script.length;
-  const prefix = n < 0xfd ? [n] : n <= 0xffff ? [0xfd, n & 0xff, n >>> 8] : [0xfe, ...u32le(n, 'script length')];
+  const prefix = n < 0xfd ? [n] : n <= 0xffff ? [0xfd, n & 0xff, n >>> 8] : [0xfe, ...u32le(n)];
   return concatBytes(Uint8Array.from(prefix), script);
 }
 
 /** An outpoint as serialized: the txid's 32 bytes in internal order (display order reversed), then vout. */
-function outpoint(input: TxInput, index: number): Uint8Array {
-  return concatBytes(hex.decode(assertTxid(input, index)).reverse(), u32le(input.vout, `vout of input ${index}`));
-}
-
-function assertTxid(input: TxInput, index: number): string {
-  if (typeof input.txid !== 'string' || !TXID_PATTERN.test(input.txid)) {
-    throw new MalformedTransactionError({
-      field: `txid of input ${index}`,
-      value: String(input.txid),
-      details: 'expected 64 hex characters',
-    });
-  }
-  return input.txid;
+function outpoint(input: TxInput): Uint8Array {
+  return concatBytes(hex.decode(input.txid).reverse(), u32le(input.vout));
 }
 
 /** A transaction output as serialized: value, then its script with its length. */
-function serializedOutput(output: TxOutput, index: number): Uint8Array {
-  return concatBytes(u64le(output.value, `value of output ${index}`), withLength(output.scriptPubKey));
+function serializedOutput(output: TxOutput): Uint8Array {
+  return concatBytes(u64le(output.value), withLength(output.scriptPubKey));
 }
 
 /** BIP340 tagged hash: SHA256(SHA256(tag) ‖ SHA256(tag) ‖ message). */
@@ -538,14 +738,14 @@ type SharedHashes = {
   hashOutputs: Uint8Array;
 };
 
-function sharedHashes(transaction: UnsignedTransaction): SharedHashes {
+function sharedHashes(transaction: ValidatedTransaction): SharedHashes {
   const { inputs, outputs } = transaction;
   const prevouts = sha256(concatBytes(...inputs.map(outpoint)));
-  const sequences = sha256(concatBytes(...inputs.map((input, i) => u32le(input.sequence, `sequence of input ${i}`))));
+  const sequences = sha256(concatBytes(...inputs.map((input) => u32le(input.sequence))));
   const outputsHash = sha256(concatBytes(...outputs.map(serializedOutput)));
   return {
     prevouts,
-    amounts: sha256(concatBytes(...inputs.map((input, i) => u64le(input.value, `value of input ${i}`)))),
+    amounts: sha256(concatBytes(...inputs.map((input) => u64le(input.value)))),
     scriptPubKeys: sha256(concatBytes(...inputs.map((input) => withLength(input.scriptPubKey)))),
     sequences,
     outputs: outputsHash,
@@ -560,17 +760,16 @@ const SIGHASH_ALL = 0x01;
 const SIGHASH_DEFAULT = 0x00;
 
 /**
- * A function giving the sighash of any input of `transaction` (see `getSighash`). The hashes
- * over all inputs and outputs, which both algorithms commit to, are computed once, on the first
- * call, so that hashing every input costs time linear in the inputs, not quadratic.
- * `transaction` must not change while the function is in use.
+ * A function giving the sighash of any input of a validated transaction (see `getSighash`).
+ * The hashes over all inputs and outputs, which both algorithms commit to, are computed once,
+ * on the first call, so that hashing every input costs time linear in the inputs, not quadratic.
  */
-export function sighasher(transaction: UnsignedTransaction): (index: number) => Uint8Array {
+export function validatedSighasher(transaction: ValidatedTransaction): (index: number) => Uint8Array {
   let shared: SharedHashes | undefined;
-  const version = u32le(transaction.version, 'version');
-  const lockTime = u32le(transaction.lockTime, 'lockTime');
+  const version = u32le(transaction.version);
+  const lockTime = u32le(transaction.lockTime);
   return (index) => {
-    if (!Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= transaction.inputs.length) {
       throw new InvalidInputIndexError({ index, count: transaction.inputs.length });
     }
     const input = transaction.inputs[index];
@@ -595,13 +794,13 @@ export function sighasher(transaction: UnsignedTransaction): (index: number) => 
         version,
         shared.hashPrevouts,
         shared.hashSequence,
-        outpoint(input, index),
+        outpoint(input),
         scriptCode,
-        u64le(input.value, `value of input ${index}`),
-        u32le(input.sequence, `sequence of input ${index}`),
+        u64le(input.value),
+        u32le(input.sequence),
         shared.hashOutputs,
         lockTime,
-        u32le(SIGHASH_ALL, 'sighash type'),
+        u32le(SIGHASH_ALL),
       );
       return sha256(sha256(preimage));
     }
@@ -623,7 +822,7 @@ export function sighasher(transaction: UnsignedTransaction): (index: number) => 
       shared.sequences,
       shared.outputs,
       Uint8Array.of(0x00),
-      u32le(index, 'input index'),
+      u32le(index),
     );
     // The leading 0x00 is the sighash epoch.
     return taggedHash('TapSighash', concatBytes(Uint8Array.of(0x00), sigMsg));
@@ -631,24 +830,37 @@ export function sighasher(transaction: UnsignedTransaction): (index: number) => 
 }
 
 /**
+ * `validatedSighasher` for any transaction object, validated first.
+ *
+ * @throws {MalformedTransactionError} see {@link validateTransaction}.
+ */
+export function sighasher(transaction: UnsignedTransaction): (index: number) => Uint8Array {
+  return validatedSighasher(validateTransaction(transaction));
+}
+
+/**
  * The 32-byte message to sign for input `index`: the BIP143 SIGHASH_ALL digest for a P2WPKH
  * input (sign with `sign_with_ecdsa`), the BIP341 SIGHASH_DEFAULT key-path digest for a P2TR
  * input (sign with `sign_with_schnorr`, bip340secp256k1, `aux = bip341 { merkle_root_hash = empty }`).
  *
+ * @throws {MalformedTransactionError} see {@link validateTransaction}.
  * @throws {InvalidInputIndexError}
  * @throws {UnsupportedInputError} when the input is neither P2WPKH nor P2TR.
  */
-export function getSighash({ transaction, index }: { transaction: UnsignedTransaction; index: number }): Uint8Array {
-  return sighasher(transaction)(index);
+export function getSighash(args: { transaction: UnsignedTransaction; index: number }): Uint8Array {
+  assertParameterObject(args, 'getSighash');
+  return sighasher(args.transaction)(args.index);
 }
 
 /**
  * The messages to sign, one per input, in input order (see `getSighash`). The hashes shared by
  * all inputs are computed once, so the cost grows linearly with the inputs.
  *
+ * @throws {MalformedTransactionError} see {@link validateTransaction}.
  * @throws {UnsupportedInputError}
  */
 export function getSighashes(transaction: UnsignedTransaction): Uint8Array[] {
-  const sighash = sighasher(transaction);
-  return transaction.inputs.map((_, index) => sighash(index));
+  const validated = validateTransaction(transaction);
+  const sighash = validatedSighasher(validated);
+  return validated.inputs.map((_, index) => sighash(index));
 }

@@ -6,6 +6,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, checksumAddress } from 'viem';
 import type { Address } from 'viem';
+import { describeValue } from '../../lib/errors.ts';
 import { InvalidAddressError, InvalidPublicKeyError } from './errors.ts';
 
 export type { Address } from 'viem';
@@ -19,7 +20,7 @@ export type ParseAddressErrorType = InvalidAddressError;
  */
 export function uncompressedPublicKey(publicKey: Uint8Array): Uint8Array {
   if (!(publicKey instanceof Uint8Array)) {
-    throw new InvalidPublicKeyError(String(publicKey), 'expected a Uint8Array');
+    throw new InvalidPublicKeyError(describeValue(publicKey), 'expected a Uint8Array');
   }
   if (publicKey.length !== 33 && publicKey.length !== 65) {
     throw new InvalidPublicKeyError(bytesToHex(publicKey), `expected 33 (compressed) or 65 (uncompressed) bytes, got ${publicKey.length}`);
@@ -62,7 +63,7 @@ const HEX_40 = /^[0-9a-fA-F]{40}$/;
  */
 export function parseAddress(input: string): Address {
   if (typeof input !== 'string') {
-    throw new InvalidAddressError(String(input), 'expected a string');
+    throw new InvalidAddressError(describeValue(input), 'expected a string');
   }
   if (!input.startsWith('0x')) {
     throw new InvalidAddressError(input, 'expected a "0x" prefix');

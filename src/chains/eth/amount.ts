@@ -4,6 +4,7 @@
  * `parseUnits` already enforces.
  */
 import { formatUnits, parseUnits } from '../../lib/amount.ts';
+import { assertParameterObject } from '../../lib/errors.ts';
 
 /** Decimals of ether: amounts on the wire are in wei. */
 export const ETH_DECIMALS = 18;
@@ -19,6 +20,7 @@ export function parseEther(value: string): bigint {
 
 /**
  * Formats wei as ether, exactly, without trailing zeros.
+ * @throws {InvalidAmountError} when `wei` is not a bigint.
  * @example formatEther(500000000000000000n); // '0.5'
  */
 export function formatEther(wei: bigint): string {
@@ -30,14 +32,17 @@ export function formatEther(wei: bigint): string {
  * @throws {InvalidAmountError} or {InvalidDecimalsError}, see `parseUnits`.
  * @example parseErc20Amount({ value: '12.5', decimals: 6 }); // 12500000n
  */
-export function parseErc20Amount({ value, decimals }: { value: string; decimals: number }): bigint {
-  return parseUnits({ value, decimals });
+export function parseErc20Amount(args: { value: string; decimals: number }): bigint {
+  assertParameterObject(args, 'parseErc20Amount');
+  return parseUnits({ value: args.value, decimals: args.decimals });
 }
 
 /**
  * Formats ERC-20 base units for a token with `decimals`.
+ * @throws {InvalidAmountError} when `value` is not a bigint, or {InvalidDecimalsError}.
  * @example formatErc20Amount({ value: 12500000n, decimals: 6 }); // '12.5'
  */
-export function formatErc20Amount({ value, decimals }: { value: bigint; decimals: number }): string {
-  return formatUnits({ value, decimals });
+export function formatErc20Amount(args: { value: bigint; decimals: number }): string {
+  assertParameterObject(args, 'formatErc20Amount');
+  return formatUnits({ value: args.value, decimals: args.decimals });
 }

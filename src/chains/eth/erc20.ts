@@ -6,6 +6,8 @@
 import { bytesToHex, checksumAddress, decodeFunctionData, encodeFunctionData, erc20Abi, hexToBytes } from 'viem';
 import type { Address } from 'viem';
 import { parseAddress } from './address.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidCallDataError, InvalidTransactionError } from './errors.ts';
 import type { InvalidAddressError } from './errors.ts';
 
@@ -15,7 +17,7 @@ export const ERC20_TRANSFER_SELECTOR = '0xa9059cbb';
 const TRANSFER_CALL_DATA_LENGTH = 4 + 32 + 32;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
-export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransactionError;
+export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransactionError | InvalidArgumentError;
 
 /**
  * Call data for `transfer(to, amount)`; send it in a transaction to the token contract with
@@ -28,12 +30,14 @@ export type EncodeErc20TransferErrorType = InvalidAddressError | InvalidTransact
  * @example
  * bytesToHex(encodeErc20Transfer({ to: '0x...', amount: 1_000_000n }));
  */
-export function encodeErc20Transfer({ to, amount }: { to: string; amount: bigint }): Uint8Array {
+export function encodeErc20Transfer(args: { to: string; amount: bigint }): Uint8Array {
+  assertParameterObject(args, 'encodeErc20Transfer');
+  const { to, amount } = args;
   const recipient = parseAddress(to);
   if (typeof amount !== 'bigint' || amount < 0n || amount > MAX_UINT256) {
     throw new InvalidTransactionError({
       field: 'amount',
-      value: String(amount),
+      value: describeValue(amount),
       details: 'expected a bigint in 0..2^256-1',
     });
   }
@@ -49,7 +53,7 @@ export function encodeErc20Transfer({ to, amount }: { to: string; amount: bigint
  */
 export function decodeErc20Transfer(data: Uint8Array): { to: Address; amount: bigint } {
   if (!(data instanceof Uint8Array)) {
-    throw new InvalidCallDataError(String(data), 'expected a Uint8Array');
+    throw new InvalidCallDataError(describeValue(data), 'expected a Uint8Array');
   }
   const hex = bytesToHex(data);
   if (data.length < 4 || bytesToHex(data.subarray(0, 4)) !== ERC20_TRANSFER_SELECTOR) {

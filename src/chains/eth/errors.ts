@@ -70,3 +70,12 @@ export class InvalidCallDataError extends EthError {
     this.data = data;
   }
 }
+
+/** A message to sign that is neither a string of well-formed UTF-16 nor a Uint8Array. */
+export class InvalidMessageError extends EthError {
+  override name = 'InvalidMessageError';
+
+  constructor(message: string, details: string) {
+    super(`Invalid message "${message}"`, { details });
+  }
+}

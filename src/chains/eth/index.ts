@@ -12,6 +12,7 @@ export {
   EthError,
   InvalidAddressError,
   InvalidCallDataError,
+  InvalidMessageError,
   InvalidPublicKeyError,
   InvalidSignatureError,
   InvalidTransactionError,

@@ -6,13 +6,15 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, hashMessage } from 'viem';
 import type { Hex } from 'viem';
 import { uncompressedPublicKey } from './address.ts';
-import { InvalidSignatureError } from './errors.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
+import { InvalidMessageError, InvalidSignatureError } from './errors.ts';
 import type { InvalidPublicKeyError } from './errors.ts';
 
 /** An Ethereum ECDSA signature: low-s (EIP-2) with the parity of R's y coordinate. */
 export type RecoverableSignature = { r: bigint; s: bigint; yParity: 0 | 1 };
 
-export type ToRecoverableSignatureErrorType = InvalidSignatureError | InvalidPublicKeyError;
+export type ToRecoverableSignatureErrorType = InvalidSignatureError | InvalidPublicKeyError | InvalidArgumentError;
 
 /** The secp256k1 group order n. */
 const N = secp256k1.Point.Fn.ORDER;
@@ -45,22 +47,22 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  * @example
  * const { r, s, yParity } = toRecoverableSignature({ hash, signature, publicKey });
  */
-export function toRecoverableSignature({
-  hash,
-  signature,
-  publicKey,
-}: {
-  hash: Uint8Array;
-  signature: Uint8Array;
-  publicKey: Uint8Array;
-}): RecoverableSignature {
+export function toRecoverableSignature(args: { hash: Uint8Array; signature: Uint8Array; publicKey: Uint8Array }): RecoverableSignature {
+  assertParameterObject(args, 'toRecoverableSignature');
+  const { hash, signature, publicKey } = args;
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
-    const shown = signature instanceof Uint8Array ? bytesToHex(signature) : String(signature);
-    throw new InvalidSignatureError(shown, `expected 64 bytes (r ‖ s), got ${signature?.length ?? 'none'}`);
+    const shown = signature instanceof Uint8Array ? bytesToHex(signature) : describeValue(signature);
+    throw new InvalidSignatureError(
+      shown,
+      `expected 64 bytes (r ‖ s), got ${signature instanceof Uint8Array ? signature.length : typeof signature}`,
+    );
   }
   const signatureHex = bytesToHex(signature);
   if (!(hash instanceof Uint8Array) || hash.length !== 32) {
-    throw new InvalidSignatureError(signatureHex, `message hash must be 32 bytes, got ${hash?.length ?? 'none'}`);
+    throw new InvalidSignatureError(
+      signatureHex,
+      `message hash must be 32 bytes, got ${hash instanceof Uint8Array ? hash.length : typeof hash}`,
+    );
   }
   const expected = uncompressedPublicKey(publicKey);
 
@@ -92,16 +94,42 @@ export function toRecoverableSignature({
   );
 }
 
+/** Index of the first unpaired surrogate in `text`, or -1 (String.prototype.isWellFormed is ES2024: not in every runtime). */
+function loneSurrogateIndex(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+      return i;
+    }
+  }
+  return -1;
+}
+
 /**
  * EIP-191 version 0x45 ("personal_sign") hash:
  * keccak256("\x19Ethereum Signed Message:\n" ‖ decimal byte length ‖ message).
- * A string is signed as its UTF-8 bytes.
+ * A string is signed as its UTF-8 bytes; a string with a lone UTF-16 surrogate has none and is
+ * refused (a TextEncoder would silently sign U+FFFD instead; ethers refuses a lone high
+ * surrogate and encodes a lone low one as bytes that are not UTF-8).
+ *
+ * @throws {InvalidMessageError} for anything but a well-formed string or a Uint8Array.
  *
  * @example
  * bytesToHex(hashPersonalMessage('hello world'));
  * // '0xd9eba16ed0ecae432b71fe008c98cc872bb4cc214d3220a36f365326cf807d68'
  */
 export function hashPersonalMessage(message: string | Uint8Array): Uint8Array {
+  if (typeof message === 'string') {
+    const lone = loneSurrogateIndex(message);
+    if (lone !== -1)
+      throw new InvalidMessageError(describeValue(message), `lone UTF-16 surrogate at index ${lone}: not encodable as UTF-8`);
+  } else if (!(message instanceof Uint8Array)) {
+    throw new InvalidMessageError(describeValue(message), `expected a string or a Uint8Array, got ${typeof message}`);
+  }
   return hashMessage(typeof message === 'string' ? message : { raw: message }, 'bytes');
 }
 
@@ -123,8 +151,11 @@ export function serializeSignature(signature: RecoverableSignature): Hex {
  * @throws {InvalidSignatureError} naming r and s otherwise.
  */
 export function assertRecoverableSignature(signature: RecoverableSignature): void {
+  if (typeof signature !== 'object' || signature === null) {
+    throw new InvalidSignatureError(describeValue(signature), 'expected { r, s, yParity }');
+  }
   const { r, s, yParity } = signature;
-  const shown = `r=${String(r)} s=${String(s)} yParity=${String(yParity)}`;
+  const shown = `r=${describeValue(r)} s=${describeValue(s)} yParity=${describeValue(yParity)}`;
   if (yParity !== 0 && yParity !== 1) {
     throw new InvalidSignatureError(shown, 'yParity must be 0 or 1');
   }
@@ -139,14 +170,8 @@ export function assertRecoverableSignature(signature: RecoverableSignature): voi
  *
  * @throws {InvalidSignatureError} or {InvalidPublicKeyError}, see {@link toRecoverableSignature}.
  */
-export function personalSignature({
-  message,
-  signature,
-  publicKey,
-}: {
-  message: string | Uint8Array;
-  signature: Uint8Array;
-  publicKey: Uint8Array;
-}): Hex {
+export function personalSignature(args: { message: string | Uint8Array; signature: Uint8Array; publicKey: Uint8Array }): Hex {
+  assertParameterObject(args, 'personalSignature');
+  const { message, signature, publicKey } = args;
   return serializeSignature(toRecoverableSignature({ hash: hashPersonalMessage(message), signature, publicKey }));
 }

@@ -15,6 +15,8 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes, toRlp } from 'viem';
 import type { Address, Hex } from 'viem';
 import { parseAddress, publicKeyToAddress } from './address.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidTransactionError } from './errors.ts';
 import type { InvalidAddressError, InvalidPublicKeyError, InvalidSignatureError } from './errors.ts';
 import { assertRecoverableSignature, toRecoverableSignature } from './signature.ts';
@@ -55,7 +57,7 @@ const INTRINSIC_GAS = 21_000n;
 
 function checkInteger({ field, value, min, max }: { field: string; value: unknown; min: bigint; max: bigint }): bigint {
   if (typeof value !== 'bigint') {
-    throw new InvalidTransactionError({ field, value: String(value), details: `expected a bigint, got ${typeof value}` });
+    throw new InvalidTransactionError({ field, value: describeValue(value), details: `expected a bigint, got ${typeof value}` });
   }
   if (value < min || value > max) {
     throw new InvalidTransactionError({ field, value: value.toString(), details: `must be in ${min}..${max}` });
@@ -68,12 +70,16 @@ function checkInteger({ field, value, min, max }: { field: string; value: unknow
  *
  * Rules: chainId ≥ 1 and < 2^256; nonce < 2^64 - 1 (EIP-2681); value and both fees < 2^256;
  * 21000 ≤ gas < 2^64; maxPriorityFeePerGas ≤ maxFeePerGas (EIP-1559 validity assertion);
- * `to` passes `parseAddress` (EIP-55); `data` is a Uint8Array.
+ * `to` passes `parseAddress` (EIP-55); `data` is a Uint8Array or absent (`undefined`; `null`
+ * is refused, as ethers and viem refuse it).
  *
  * @throws {InvalidTransactionError} naming the field and value.
  * @throws {InvalidAddressError} when `to` is not a valid address.
  */
 export function validateTransaction(transaction: Eip1559Transaction): ValidatedEip1559Transaction {
+  if (typeof transaction !== 'object' || transaction === null) {
+    throw new InvalidTransactionError({ field: 'transaction', value: describeValue(transaction), details: 'expected an object' });
+  }
   const chainId = checkInteger({ field: 'chainId', value: transaction.chainId, min: 1n, max: MAX_UINT256 });
   const nonce = checkInteger({ field: 'nonce', value: transaction.nonce, min: 0n, max: MAX_NONCE });
   const value = checkInteger({ field: 'value', value: transaction.value, min: 0n, max: MAX_UINT256 });
@@ -92,12 +98,12 @@ export function validateTransaction(transaction: Eip1559Transaction): ValidatedE
       details: `must not exceed maxFeePerGas ${maxFeePerGas}`,
     });
   }
-  const data = transaction.data ?? new Uint8Array(0);
+  const data = transaction.data === undefined ? new Uint8Array(0) : transaction.data;
   if (!(data instanceof Uint8Array)) {
-    throw new InvalidTransactionError({ field: 'data', value: String(data), details: 'expected a Uint8Array' });
+    throw new InvalidTransactionError({ field: 'data', value: describeValue(data), details: 'expected a Uint8Array' });
   }
   const to = parseAddress(transaction.to);
-  return { chainId, nonce, to, value, data, gas, maxFeePerGas, maxPriorityFeePerGas };
+  return { chainId, nonce, to, value, data: data.slice(), gas, maxFeePerGas, maxPriorityFeePerGas };
 }
 
 /** RLP scalar: big-endian without leading zeros; zero is the empty string (Yellow Paper, Appendix B). */
@@ -151,13 +157,9 @@ export function transactionSigningHash(transaction: Eip1559Transaction): Uint8Ar
  * `eth_sendRawTransaction`.
  * @throws {InvalidSignatureError} when the signature is not low-s or out of range.
  */
-export function serializeSignedTransaction({
-  transaction,
-  signature,
-}: {
-  transaction: Eip1559Transaction;
-  signature: RecoverableSignature;
-}): Uint8Array {
+export function serializeSignedTransaction(args: { transaction: Eip1559Transaction; signature: RecoverableSignature }): Uint8Array {
+  assertParameterObject(args, 'serializeSignedTransaction');
+  const { transaction, signature } = args;
   const validated = validateTransaction(transaction);
   assertRecoverableSignature(signature);
   return typed(
@@ -167,9 +169,13 @@ export function serializeSignedTransaction({
 
 /**
  * The transaction hash (what explorers show): keccak256 of the signed raw transaction.
+ * @throws {InvalidTransactionError} when `rawTransaction` is not a Uint8Array.
  * @example transactionHash(serializeSignedTransaction({ transaction, signature })); // '0x32fc…96a4'
  */
 export function transactionHash(rawTransaction: Uint8Array): Hex {
+  if (!(rawTransaction instanceof Uint8Array)) {
+    throw new InvalidTransactionError({ field: 'rawTransaction', value: describeValue(rawTransaction), details: 'expected a Uint8Array' });
+  }
   return bytesToHex(keccak_256(rawTransaction));
 }
 
@@ -183,7 +189,8 @@ export type SignedTransaction = {
   signature: RecoverableSignature;
 };
 
-export type AssembleSignedTransactionErrorType = ValidateTransactionErrorType | InvalidSignatureError | InvalidPublicKeyError;
+export type AssembleSignedTransactionErrorType =
+  ValidateTransactionErrorType | InvalidSignatureError | InvalidPublicKeyError | InvalidArgumentError;
 
 /**
  * Completes a transaction with the IC's 64-byte `r ‖ s` signature of
@@ -195,15 +202,13 @@ export type AssembleSignedTransactionErrorType = ValidateTransactionErrorType | 
  * const { signature } = await signWithEcdsa({ message_hash: hash, ... });
  * const { rawTransaction } = assembleSignedTransaction({ transaction: tx, signature, publicKey });
  */
-export function assembleSignedTransaction({
-  transaction,
-  signature,
-  publicKey,
-}: {
+export function assembleSignedTransaction(args: {
   transaction: Eip1559Transaction;
   signature: Uint8Array;
   publicKey: Uint8Array;
 }): SignedTransaction {
+  assertParameterObject(args, 'assembleSignedTransaction');
+  const { transaction, signature, publicKey } = args;
   const recoverable = toRecoverableSignature({ hash: transactionSigningHash(transaction), signature, publicKey });
   const raw = serializeSignedTransaction({ transaction, signature: recoverable });
   return {

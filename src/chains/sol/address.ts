@@ -9,6 +9,7 @@ import { base58 } from '@scure/base';
 import { getAddressDecoder, isOffCurveAddress } from '@solana/kit';
 import type { Address } from '@solana/kit';
 import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
 import { InvalidAddressError, InvalidPublicKeyError } from './errors.ts';
 
 export type { Address } from '@solana/kit';
@@ -41,7 +42,7 @@ const PDA_MARKER = new TextEncoder().encode('ProgramDerivedAddress');
  */
 export function publicKeyToAddress(publicKey: Uint8Array): Address {
   if (!(publicKey instanceof Uint8Array)) {
-    throw new InvalidPublicKeyError(String(publicKey), 'expected a Uint8Array');
+    throw new InvalidPublicKeyError(describeValue(publicKey), 'expected a Uint8Array');
   }
   if (publicKey.length !== 32) {
     throw new InvalidPublicKeyError(bytesToHex(publicKey), `expected 32 bytes, got ${publicKey.length}`);
@@ -70,7 +71,7 @@ export function publicKeyToAddress(publicKey: Uint8Array): Address {
  */
 export function parseAddress(input: string): Address {
   if (typeof input !== 'string') {
-    throw new InvalidAddressError(String(input), 'expected a string');
+    throw new InvalidAddressError(describeValue(input), 'expected a string');
   }
   if (input.length < 32 || input.length > 44) {
     throw new InvalidAddressError(input, `expected 32 to 44 base58 characters, got ${input.length}`);
@@ -109,13 +110,27 @@ export function addressToBytes(address: string): Uint8Array {
 }
 
 /**
- * Whether the address is an Ed25519 curve point, i.e. could belong to a key pair (a wallet),
- * as opposed to a program derived address. Uses kit's own curve check, the one its PDA
- * derivation uses.
+ * Whether the address is the canonical encoding of an Ed25519 curve point, i.e. could belong
+ * to a key pair (a wallet), as opposed to a program derived address.
+ *
+ * RFC 8032 §5.1.3 decoding, strict: y must be below p = 2^255 - 19. The 19 encodings with
+ * y ≥ p (such as 32 bytes of 0xff, 'JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG') are
+ * off-curve here, as in @solana/web3.js's `PublicKey.isOnCurve`, which spl-token's
+ * `getAssociatedTokenAddressSync` uses to refuse an off-curve owner: no key pair has such a
+ * public key (a signer's key is always encoded canonically), so nobody could ever move tokens
+ * sent to its associated account. kit's `isOffCurveAddress` reduces y mod p and calls them
+ * on-curve; it stays the check of PDA derivation, where it mirrors the runtime's
+ * `create_program_address`.
  * @throws {InvalidAddressError}
  */
 export function isOnCurveAddress(address: string): boolean {
-  return !isOffCurveAddress(parseAddress(address));
+  const bytes = addressToBytes(address);
+  try {
+    ed25519.Point.fromBytes(bytes); // zip215 = false: RFC 8032 strict, y < p
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -147,7 +162,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 export function parseTokenProgram(tokenProgram: string): TokenProgramAddress {
   if (tokenProgram !== TOKEN_PROGRAM_ADDRESS && tokenProgram !== TOKEN_2022_PROGRAM_ADDRESS) {
     throw new InvalidAddressError(
-      String(tokenProgram),
+      describeValue(tokenProgram),
       `not a supported token program (expected ${TOKEN_PROGRAM_ADDRESS} or ${TOKEN_2022_PROGRAM_ADDRESS})`,
     );
   }
@@ -163,15 +178,9 @@ export function parseTokenProgram(tokenProgram: string): TokenProgramAddress {
  * @example
  * findAssociatedTokenAddress({ owner, mint: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v' });
  */
-export function findAssociatedTokenAddress({
-  owner,
-  mint,
-  tokenProgram = TOKEN_PROGRAM_ADDRESS,
-}: {
-  owner: string;
-  mint: string;
-  tokenProgram?: string;
-}): Address {
+export function findAssociatedTokenAddress(args: { owner: string; mint: string; tokenProgram?: string }): Address {
+  assertParameterObject(args, 'findAssociatedTokenAddress');
+  const { owner, mint, tokenProgram = TOKEN_PROGRAM_ADDRESS } = args;
   const program = parseTokenProgram(tokenProgram);
   return findProgramAddress({
     seeds: [addressToBytes(owner), base58.decode(program), addressToBytes(mint)],

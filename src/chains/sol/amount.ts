@@ -4,6 +4,7 @@
  * `parseUnits`'s uint256, checked here.
  */
 import { formatUnits, InvalidAmountError, parseUnits } from '../../lib/amount.ts';
+import { assertParameterObject } from '../../lib/errors.ts';
 
 /** Decimals of SOL: amounts on the wire are in lamports. */
 export const SOL_DECIMALS = 9;
@@ -28,6 +29,7 @@ export function parseSol(value: string): bigint {
 
 /**
  * Formats lamports as SOL, exactly, without trailing zeros.
+ * @throws {InvalidAmountError} when `lamports` is not a bigint.
  * @example formatSol(250000000n); // '0.25'
  */
 export function formatSol(lamports: bigint): string {
@@ -39,14 +41,18 @@ export function formatSol(lamports: bigint): string {
  * @throws {InvalidAmountError} (also above u64::MAX) or {InvalidDecimalsError}.
  * @example parseSplAmount({ value: '12.5', decimals: 6 }); // 12500000n
  */
-export function parseSplAmount({ value, decimals }: { value: string; decimals: number }): bigint {
+export function parseSplAmount(args: { value: string; decimals: number }): bigint {
+  assertParameterObject(args, 'parseSplAmount');
+  const { value, decimals } = args;
   return checkU64(value, parseUnits({ value, decimals }));
 }
 
 /**
  * Formats SPL token base units for a mint with `decimals`.
+ * @throws {InvalidAmountError} when `value` is not a bigint, or {InvalidDecimalsError}.
  * @example formatSplAmount({ value: 12500000n, decimals: 6 }); // '12.5'
  */
-export function formatSplAmount({ value, decimals }: { value: bigint; decimals: number }): string {
-  return formatUnits({ value, decimals });
+export function formatSplAmount(args: { value: bigint; decimals: number }): string {
+  assertParameterObject(args, 'formatSplAmount');
+  return formatUnits({ value: args.value, decimals: args.decimals });
 }

@@ -28,6 +28,7 @@
  * compare it with the real collator on random and adversarial base58 strings and compile
  * messages with `Intl` deleted, byte for byte.
  */
+import { describeValue } from '../../lib/errors.ts';
 import { SolError } from './errors.ts';
 
 /** The options kit passes; anything else means kit changed and this shim must be re-checked. */
@@ -47,9 +48,9 @@ const ALPHANUMERIC = /^[0-9A-Za-z]*$/;
  * @throws {SolError} for any other character.
  */
 export function compareAddresses(left: string, right: string): number {
-  if (!ALPHANUMERIC.test(left) || !ALPHANUMERIC.test(right)) {
+  if (typeof left !== 'string' || typeof right !== 'string' || !ALPHANUMERIC.test(left) || !ALPHANUMERIC.test(right)) {
     throw new SolError('Address comparator only supports ASCII letters and digits', {
-      details: `compared ${JSON.stringify(left)} with ${JSON.stringify(right)}`,
+      details: `compared ${describeValue(left)} with ${describeValue(right)}`,
     });
   }
   // Primary level: letters compare without case; ASCII order already puts digits first.
@@ -95,6 +96,9 @@ function hasIntlCollator(): boolean {
  * one, otherwise {@link compareAddresses}' collator, removed again before returning.
  */
 export function withAddressCollator<T>(run: () => T): T {
+  if (typeof run !== 'function') {
+    throw new SolError('withAddressCollator needs a function', { details: `got ${describeValue(run)}` });
+  }
   if (hasIntlCollator()) return run();
   const previous = Object.getOwnPropertyDescriptor(globalThis, 'Intl');
   Object.defineProperty(globalThis, 'Intl', {

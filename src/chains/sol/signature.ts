@@ -10,6 +10,8 @@ import { base58, base64 } from '@scure/base';
 import { getCompiledTransactionMessageDecoder, getTransactionEncoder } from '@solana/kit';
 import type { SignatureBytes, Transaction, TransactionMessageBytes } from '@solana/kit';
 import { addressToBytes } from './address.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidSignatureError, InvalidTransactionError } from './errors.ts';
 import { MAX_TRANSACTION_SIZE } from './transaction.ts';
 
@@ -22,7 +24,7 @@ export type SignedSolTransaction = {
   signature: string;
 };
 
-export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactionError;
+export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactionError | InvalidArgumentError;
 
 /**
  * Attaches the fee payer's 64-byte Ed25519 signature of `messageBytes`, after checking it:
@@ -37,9 +39,11 @@ export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactio
  * const { signature } = await signWithSchnorr({ message: messageBytes, ... });
  * const { wireTransaction } = attachSignature({ messageBytes, signature });
  */
-export function attachSignature({ messageBytes, signature }: { messageBytes: Uint8Array; signature: Uint8Array }): SignedSolTransaction {
+export function attachSignature(args: { messageBytes: Uint8Array; signature: Uint8Array }): SignedSolTransaction {
+  assertParameterObject(args, 'attachSignature');
+  const { messageBytes, signature } = args;
   if (!(messageBytes instanceof Uint8Array)) {
-    throw new InvalidTransactionError({ field: 'messageBytes', value: String(messageBytes), details: 'expected a Uint8Array' });
+    throw new InvalidTransactionError({ field: 'messageBytes', value: describeValue(messageBytes), details: 'expected a Uint8Array' });
   }
   let compiled;
   try {
@@ -60,8 +64,11 @@ export function attachSignature({ messageBytes, signature }: { messageBytes: Uin
     });
   }
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
-    const shown = signature instanceof Uint8Array ? bytesToHex(signature) : String(signature);
-    throw new InvalidSignatureError(shown, `expected 64 bytes, got ${signature?.length ?? 'none'}`);
+    const shown = signature instanceof Uint8Array ? bytesToHex(signature) : describeValue(signature);
+    throw new InvalidSignatureError(
+      shown,
+      `expected 64 bytes, got ${signature instanceof Uint8Array ? signature.length : typeof signature}`,
+    );
   }
   const feePayer = compiled.staticAccounts[0];
   if (!ed25519.verify(signature, messageBytes, addressToBytes(feePayer), { zip215: false })) {

@@ -20,6 +20,8 @@ import { getTransferSolInstruction } from '@solana-program/system';
 import { getCreateAssociatedTokenIdempotentInstruction, getTransferCheckedInstruction } from '@solana-program/token';
 import { findAssociatedTokenAddress, isOnCurveAddress, parseAddress, parseTokenProgram, TOKEN_PROGRAM_ADDRESS } from './address.ts';
 import { MAX_U64 } from './amount.ts';
+import { assertParameterObject, describeValue } from '../../lib/errors.ts';
+import type { InvalidArgumentError } from '../../lib/errors.ts';
 import { InvalidAddressError, InvalidTransactionError } from './errors.ts';
 import { withAddressCollator } from './intl-collator.ts';
 
@@ -28,14 +30,14 @@ export const MAX_TRANSACTION_SIZE = 1232;
 /** One signature: compact-u16 count (1 byte) + 64 bytes. */
 const ONE_SIGNATURE_SIZE = 1 + 64;
 
-export type CompileTransactionMessageErrorType = InvalidTransactionError | InvalidAddressError;
+export type CompileTransactionMessageErrorType = InvalidTransactionError | InvalidAddressError | InvalidArgumentError;
 
 function parseField({ field, value }: { field: string; value: string }): Address {
   try {
     return parseAddress(value);
   } catch (cause) {
     if (cause instanceof InvalidAddressError) {
-      throw new InvalidTransactionError({ field, value: String(value), details: cause.details ?? cause.shortMessage, cause });
+      throw new InvalidTransactionError({ field, value: describeValue(value), details: cause.details ?? cause.shortMessage, cause });
     }
     throw cause;
   }
@@ -43,7 +45,16 @@ function parseField({ field, value }: { field: string; value: string }): Address
 
 function checkAmount({ field, value }: { field: string; value: unknown }): bigint {
   if (typeof value !== 'bigint' || value < 1n || value > MAX_U64) {
-    throw new InvalidTransactionError({ field, value: String(value), details: `expected a bigint in 1..${MAX_U64}` });
+    throw new InvalidTransactionError({ field, value: describeValue(value), details: `expected a bigint in 1..${MAX_U64}` });
+  }
+  return value;
+}
+
+/** An optional flag: absent means `fallback`; anything but a boolean is refused, so that a string "false" cannot mean true. */
+function checkFlag({ field, value, fallback }: { field: string; value: unknown; fallback: boolean }): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new InvalidTransactionError({ field, value: describeValue(value), details: 'expected true, false or undefined' });
   }
   return value;
 }
@@ -65,33 +76,40 @@ function checkAmount({ field, value }: { field: string; value: unknown }): bigin
  *   instructions: [getTransferSolInstruction({ source: createNoopSigner(from), destination: to, amount: 1n })],
  * });
  */
-export function compileTransactionMessage({
-  feePayer,
-  recentBlockhash,
-  instructions,
-}: {
+export function compileTransactionMessage(args: {
   feePayer: string;
   recentBlockhash: string;
   instructions: readonly Instruction[];
 }): Uint8Array {
+  assertParameterObject(args, 'compileTransactionMessage');
+  const { feePayer, recentBlockhash, instructions } = args;
   const payer = parseField({ field: 'feePayer', value: feePayer });
   const blockhash = parseField({ field: 'recentBlockhash', value: recentBlockhash }) as string as Blockhash;
-  const message = pipe(
-    createTransactionMessage({ version: 'legacy' }),
-    (m) => setTransactionMessageFeePayer(payer, m),
-    // lastValidBlockHeight is kit's bookkeeping for confirmation; it is not part of the
-    // message bytes (compileTransactionMessage reads only the blockhash).
-    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash, lastValidBlockHeight: MAX_U64 }, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-  );
+  if (!Array.isArray(instructions)) {
+    throw new InvalidTransactionError({
+      field: 'instructions',
+      value: describeValue(instructions),
+      details: 'expected an array of instructions',
+    });
+  }
   let compiled;
   try {
+    // Building the message reads the caller's instruction objects, so kit's errors about them
+    // (a missing programAddress, a malformed account...) surface here too.
+    const message = pipe(
+      createTransactionMessage({ version: 'legacy' }),
+      (m) => setTransactionMessageFeePayer(payer, m),
+      // lastValidBlockHeight is kit's bookkeeping for confirmation; it is not part of the
+      // message bytes (compileTransactionMessage reads only the blockhash).
+      (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash, lastValidBlockHeight: MAX_U64 }, m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+    );
     compiled = withAddressCollator(() => compileTransaction(message));
   } catch (cause) {
     throw new InvalidTransactionError({
       field: 'instructions',
       value: `${instructions.length} instruction(s)`,
-      details: `kit refused to compile the message: ${cause instanceof Error ? cause.message : String(cause)}`,
+      details: `kit refused to compile the message: ${cause instanceof Error ? cause.message : describeValue(cause)}`,
       cause,
     });
   }
@@ -124,17 +142,9 @@ export function compileTransactionMessage({
  * @example
  * const messageBytes = compileSolTransferMessage({ from, to, lamports: parseSol('0.1'), recentBlockhash });
  */
-export function compileSolTransferMessage({
-  from,
-  to,
-  lamports,
-  recentBlockhash,
-}: {
-  from: string;
-  to: string;
-  lamports: bigint;
-  recentBlockhash: string;
-}): Uint8Array {
+export function compileSolTransferMessage(args: { from: string; to: string; lamports: bigint; recentBlockhash: string }): Uint8Array {
+  assertParameterObject(args, 'compileSolTransferMessage');
+  const { from, to, lamports, recentBlockhash } = args;
   const source = parseField({ field: 'from', value: from });
   const destination = parseField({ field: 'to', value: to });
   const amount = checkAmount({ field: 'lamports', value: lamports });
@@ -151,12 +161,16 @@ export function compileSolTransferMessage({
  * With `createRecipientAccount`, it first creates `to`'s associated token account with
  * `CreateIdempotent` (a no-op if it exists; `from` pays its rent).
  *
- * `to` is the recipient's wallet address. Unless `allowOwnerOffCurve`, it must be an Ed25519
- * point: an off-curve `to` is usually a token account or PDA pasted by mistake, and tokens
+ * `to` is the recipient's wallet address. Unless `allowOwnerOffCurve`, it must be the
+ * canonical encoding of an Ed25519 point (`isOnCurveAddress`, the check spl-token's
+ * `getAssociatedTokenAddressSync` makes): an off-curve `to` is usually a token account or PDA
+ * pasted by mistake, and a non-canonical one (y ≥ p) can never be a key pair's, so tokens
  * sent to its associated account could be lost.
  *
  * @throws {InvalidTransactionError} naming the bad parameter: addresses, amount outside
- *   1..u64::MAX, decimals outside 0..255, unsupported token program, off-curve recipient.
+ *   1..u64::MAX, decimals outside 0..255, unsupported token program, off-curve or
+ *   non-canonical recipient (field `to`), `createRecipientAccount` or `allowOwnerOffCurve`
+ *   that is not a boolean.
  *
  * @example
  * const messageBytes = compileSplTransferMessage({
@@ -164,17 +178,7 @@ export function compileSolTransferMessage({
  *   recentBlockhash, createRecipientAccount: true,
  * });
  */
-export function compileSplTransferMessage({
-  from,
-  to,
-  mint,
-  amount,
-  decimals,
-  recentBlockhash,
-  createRecipientAccount = false,
-  tokenProgram = TOKEN_PROGRAM_ADDRESS,
-  allowOwnerOffCurve = false,
-}: {
+export function compileSplTransferMessage(args: {
   from: string;
   to: string;
   mint: string;
@@ -185,12 +189,16 @@ export function compileSplTransferMessage({
   tokenProgram?: string;
   allowOwnerOffCurve?: boolean;
 }): Uint8Array {
+  assertParameterObject(args, 'compileSplTransferMessage');
+  const { from, to, mint, amount, decimals, recentBlockhash, tokenProgram = TOKEN_PROGRAM_ADDRESS } = args;
+  const createRecipientAccount = checkFlag({ field: 'createRecipientAccount', value: args.createRecipientAccount, fallback: false });
+  const allowOwnerOffCurve = checkFlag({ field: 'allowOwnerOffCurve', value: args.allowOwnerOffCurve, fallback: false });
   const owner = parseField({ field: 'from', value: from });
   const recipient = parseField({ field: 'to', value: to });
   const mintAddress = parseField({ field: 'mint', value: mint });
   const units = checkAmount({ field: 'amount', value: amount });
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 255) {
-    throw new InvalidTransactionError({ field: 'decimals', value: String(decimals), details: 'expected an integer in 0..255 (u8)' });
+  if (typeof decimals !== 'number' || !Number.isInteger(decimals) || decimals < 0 || decimals > 255) {
+    throw new InvalidTransactionError({ field: 'decimals', value: describeValue(decimals), details: 'expected an integer in 0..255 (u8)' });
   }
   let program;
   try {
@@ -198,7 +206,7 @@ export function compileSplTransferMessage({
   } catch (cause) {
     throw new InvalidTransactionError({
       field: 'tokenProgram',
-      value: String(tokenProgram),
+      value: describeValue(tokenProgram),
       details: 'not the Token or Token-2022 program',
       cause,
     });
@@ -208,7 +216,7 @@ export function compileSplTransferMessage({
       field: 'to',
       value: recipient,
       details:
-        'not a wallet address (off the Ed25519 curve: a token account or PDA?); set allowOwnerOffCurve to send to a program-owned wallet',
+        'not a wallet address (off the Ed25519 curve, or not its canonical encoding: a token account or PDA?); set allowOwnerOffCurve to send to a program-owned wallet',
     });
   }
   const signer = createNoopSigner(owner);

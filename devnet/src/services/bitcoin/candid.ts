@@ -5,6 +5,7 @@
  * (`Regtest`, `MinConfirmations`, `Page`) that older clients send.
  */
 import { IDL } from '@icp-sdk/core/candid';
+import { encodeUnsigned } from '../../wasm/leb128.ts';
 
 export const Network = IDL.Variant({ mainnet: IDL.Null, testnet: IDL.Null, regtest: IDL.Null });
 
@@ -131,16 +132,7 @@ function idlHash(name: string): number {
 /** Record fields in wire order (ascending field id). */
 const byFieldId = <K extends string>(names: K[]): K[] => [...names].sort((a, b) => idlHash(a) - idlHash(b));
 
-function leb128(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
+const leb128 = (n: number): number[] => [...encodeUnsigned(n)];
 
 // Type opcodes (Candid spec, "Types"), as signed LEB128 bytes.
 const T_NAT32 = 0x79;

@@ -35,10 +35,8 @@ import {
   type BitcoinFees,
 } from './fees.ts';
 
-export type RejectCode = 1 | 2 | 3 | 4 | 5 | 6;
-export type ServiceResult =
-  | { kind: 'reply'; reply: Uint8Array /* Candid-encoded */; cyclesCharged: bigint }
-  | { kind: 'reject'; code: RejectCode; message: string; cyclesCharged: bigint };
+import type { ServiceResult } from '../../ic/errors.ts';
+export type { RejectCode, ServiceResult } from '../../ic/errors.ts';
 
 export const BITCOIN_MAINNET_CANISTER_ID = 'ghsi2-tqaaa-aaaan-aaaca-cai';
 export const BITCOIN_TESTNET_CANISTER_ID = 'g4xu7-jiaaa-aaaan-aaaaq-cai';

@@ -23,17 +23,12 @@ import { DEFAULT_SIGNATURE_FEES } from './fees.ts';
 import { handleThresholdCall } from './handle.ts';
 import { curveOf, isKeyName, KEY_NAMES, KEY_TYPES, type KeyName, type KeyType } from './key-id.ts';
 import { deriveMasterSecret, groupOrder } from './master-keys.ts';
-import type { RejectCode } from './reject.ts';
+import type { RejectCode, ServiceResult } from '../../ic/errors.ts';
 import { deriveSecp256k1 } from './secp256k1-derivation.ts';
 
-export type { KeyName, KeyType, RejectCode };
+export type { KeyName, KeyType, RejectCode, ServiceResult };
 export { ThresholdArgumentError, ThresholdInvariantError, type ThresholdErrorType } from './errors.ts';
 export { DEFAULT_SIGNATURE_FEES } from './fees.ts';
-
-/** RejectCode: 1 SYS_FATAL, 2 SYS_TRANSIENT, 3 DESTINATION_INVALID, 4 CANISTER_REJECT, 5 CANISTER_ERROR, 6 SYS_UNKNOWN. */
-export type ServiceResult =
-  | { kind: 'reply'; reply: Uint8Array /* Candid-encoded reply */; cyclesCharged: bigint }
-  | { kind: 'reject'; code: RejectCode; message: string; cyclesCharged: bigint };
 
 export interface ThresholdConfig {
   /** 32 bytes; every master secret is derived from it (per key type and key name). */

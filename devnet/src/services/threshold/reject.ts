@@ -13,9 +13,7 @@
  */
 import { allKeyIdsDisplay, keyIdDisplay, type KeyType } from './key-id.ts';
 
-export type RejectCode = 1 | 2 | 3 | 4 | 5 | 6;
-export const REJECT_DESTINATION_INVALID: RejectCode = 3;
-export const REJECT_CANISTER_REJECT: RejectCode = 4;
+import { RejectCode } from '../../ic/errors.ts';
 
 export interface Reject {
   code: RejectCode;
@@ -49,7 +47,7 @@ export function formatCycles(n: bigint): string {
 
 function routingReject(method: string, errorDebug: string): Reject {
   // format!("Unable to route management canister request {}: {:?}", msg.method_name, err)
-  return { code: REJECT_DESTINATION_INVALID, message: `Unable to route management canister request ${method}: ${errorDebug}` };
+  return { code: RejectCode.DestinationInvalid, message: `Unable to route management canister request ${method}: ${errorDebug}` };
 }
 
 /**
@@ -59,7 +57,7 @@ function routingReject(method: string, errorDebug: string): Reject {
  * methods, public-key calls included, as callable by canisters only.
  */
 export function onlyCanistersReject(method: string): Reject {
-  return { code: REJECT_CANISTER_REJECT, message: `Only canisters can call ic00 method ${method}` };
+  return { code: RejectCode.CanisterReject, message: `Only canisters can call ic00 method ${method}` };
 }
 
 /**
@@ -98,12 +96,12 @@ export function methodNotFoundReject(method: string): Reject {
  * format!("Invalid aux field for {alg}") with `SchnorrAlgorithm`'s Display (its Debug name).
  */
 export function invalidAuxReject(): Reject {
-  return { code: REJECT_CANISTER_REJECT, message: 'Invalid aux field for Bip340Secp256k1' };
+  return { code: RejectCode.CanisterReject, message: 'Invalid aux field for Bip340Secp256k1' };
 }
 
 /** `sign_with_threshold`: aux given with Ed25519. format!("Schnorr algorithm {alg} does not support aux input"). */
 export function auxNotSupportedReject(): Reject {
-  return { code: REJECT_CANISTER_REJECT, message: 'Schnorr algorithm Ed25519 does not support aux input' };
+  return { code: RejectCode.CanisterReject, message: 'Schnorr algorithm Ed25519 does not support aux input' };
 }
 
 /**
@@ -113,7 +111,7 @@ export function auxNotSupportedReject(): Reject {
  */
 export function insufficientCyclesReject(args: { method: string; attached: bigint; fee: bigint }): Reject {
   return {
-    code: REJECT_CANISTER_REJECT,
+    code: RejectCode.CanisterReject,
     message: `${args.method} request sent with ${formatCycles(args.attached)} cycles, but ${formatCycles(args.fee)} cycles are required.`,
   };
 }

@@ -1,0 +1,228 @@
+/**
+ * Message delivery: a request reaches its callee (a canister, a system canister the devnet hosts,
+ * or the management canister), a response reaches its caller's callback, and a finished message's
+ * effects are committed: its calls are queued, its response sent, its call context closed.
+ */
+import { concatBytes } from '@noble/hashes/utils.js';
+import type { CallContext, Canister, Origin } from './canister.ts';
+import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
+import type { CallResult, Instance, RequestMessage, ResponseMessage } from './instance.ts';
+import { executionCost, fees } from './limits.ts';
+import { checkStopped, deliverManagement } from './management-dispatch.ts';
+import { newContext, type ExecContext, type ExecMode, type PendingCall } from './system-api.ts';
+
+export function deliverRequest(inst: Instance, m: RequestMessage): void {
+  const target = m.to.toText();
+  if (target === 'aaaaa-aa') {
+    deliverManagement(inst, m);
+    return;
+  }
+  const system = inst.systemCanisters.get(target);
+  if (system) {
+    const r = system.handle({ method: m.method, arg: m.arg, caller: m.from, cyclesAttached: m.cycles, isQuery: false });
+    const refund = m.cycles - r.cyclesCharged;
+    if (r.kind === 'reply') respond(inst, m.origin, { kind: 'reply', bytes: r.reply }, refund);
+    else
+      respond(
+        inst,
+        m.origin,
+        { kind: 'reject', code: r.code as RejectCode, message: r.message, errorCode: 'CanisterRejectedMessage' },
+        refund,
+      );
+    return;
+  }
+  const c = inst.canisters.get(target);
+  const reject = (e: IcError) => respond(inst, m.origin, icErrorResult(e), m.cycles);
+  if (!c) return reject(new IcError({ errorCode: 'CanisterNotFound', message: messages.canisterNotFound(target) }));
+  if (c.status === 'stopped') return reject(new IcError({ errorCode: 'CanisterStopped', message: messages.stopped(target) }));
+  if (c.status === 'stopping') return reject(new IcError({ errorCode: 'CanisterStopping', message: messages.stopping(target) }));
+  if (!c.hasInstance) return reject(new IcError({ errorCode: 'CanisterWasmModuleNotFound', message: messages.noWasm(target) }));
+  let mode: ExecMode;
+  let entry: string;
+  if (c.hasExport(`canister_update ${m.method}`)) {
+    mode = 'update';
+    entry = `canister_update ${m.method}`;
+  } else if (c.hasExport(`canister_query ${m.method}`)) {
+    mode = 'replicated_query';
+    entry = `canister_query ${m.method}`;
+  } else if (c.hasExport(`canister_composite_query ${m.method}`)) {
+    return reject(
+      new IcError({
+        errorCode: 'CanisterContractViolation',
+        message: `Error from Canister ${target}: Composite query cannot be called in replicated mode`,
+      }),
+    );
+  } else {
+    return reject(new IcError({ errorCode: 'CanisterMethodNotFound', message: messages.methodNotFound(target, 'update', m.method) }));
+  }
+  if (m.origin.kind === 'ingress') {
+    const fee = fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length);
+    if (c.cycles < fee) return reject(outOfCycles(c, fee));
+    c.cycles -= fee;
+  }
+  if (!canPayExecution(c)) return reject(outOfCycles(c, fees.updateMessageExecution));
+  const cc = c.newCallContext({ origin: m.origin, caller: m.from, cycles: m.cycles, deadline: m.deadline });
+  const ctx = newContext({
+    mode,
+    instructionLimit: inst.instructionLimit(c, 'update'),
+    caller: m.from,
+    arg: m.arg,
+    methodName: m.method,
+    callContext: cc,
+  });
+  const outcome = c.execute({ ctx, entry: { export: entry } });
+  finish(inst, { c, ctx, cc, outcome });
+}
+
+export function deliverResponse(inst: Instance, m: ResponseMessage): void {
+  const c = inst.canisters.get(m.to.toText());
+  if (!c) return; // the caller was deleted: the response has nowhere to go
+  const cb = c.callbacks.get(m.callbackId);
+  if (!cb) return;
+  c.callbacks.delete(m.callbackId);
+  c.cycles += m.refund;
+  const cc = c.callContexts.get(cb.callContextId);
+  if (!cc) return;
+  cc.outstandingCallbacks--;
+  if (!c.hasInstance || cb.codeVersion !== c.codeVersion) {
+    // The code that made the call is gone (uninstall/reinstall/upgrade): its callbacks never run.
+    closeCallContext(inst, c, cc, null);
+    return;
+  }
+  const reply = m.result.kind === 'reply';
+  const ctx = newContext({
+    mode: reply ? 'reply' : 'reject',
+    instructionLimit: inst.instructionLimit(c, 'update'),
+    callContext: cc,
+    replyPayload: reply ? (m.result as { bytes: Uint8Array }).bytes : undefined,
+    rejectCode: reply ? 0 : (m.result as { code: number }).code,
+    rejectMessage: reply ? '' : (m.result as { message: string }).message,
+    refunded: m.refund,
+  });
+  const target = reply ? cb.reply : cb.reject;
+  const outcome = c.execute({ ctx, entry: { table: target.fun, env: target.env } });
+  if (!outcome.ok && cb.cleanup) {
+    const cleanupCtx = newContext({ mode: 'cleanup', instructionLimit: inst.instructionLimit(c, 'update'), callContext: cc });
+    const cleaned = c.execute({ ctx: cleanupCtx, entry: { table: cb.cleanup.fun, env: cb.cleanup.env } });
+    if (cleaned.ok) commitState(inst, c, cleanupCtx);
+  }
+  finish(inst, { c, ctx, cc, outcome });
+}
+
+/** Whether the canister holds the base execution fee; the IC refuses to run a message it cannot pay for. */
+export function canPayExecution(c: Canister): boolean {
+  return c.cycles >= fees.updateMessageExecution;
+}
+
+/** Commit a finished message's effects, respond if it responded, close its call context if done. */
+export function finish(
+  inst: Instance,
+  args: {
+    c: Canister;
+    ctx: ExecContext;
+    cc: CallContext;
+    outcome: { ok: boolean; trap: CanisterTrap | null; instructions: bigint };
+  },
+): void {
+  const { c, ctx, cc, outcome } = args;
+  const cost = executionCost(outcome.instructions);
+  c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
+  cc.instructions += outcome.instructions;
+  c.stats.updates++;
+  let trapError: IcError | null = null;
+  if (outcome.ok) {
+    commitState(inst, c, ctx);
+    if (ctx.mode !== 'replicated_query') c.version++;
+    cc.cyclesAvailable -= ctx.cyclesAccepted;
+    for (const call of ctx.calls) enqueueCall(inst, c, cc, call);
+    if (ctx.response) {
+      cc.responded = true;
+      const result: CallResult =
+        ctx.response.kind === 'reply'
+          ? { kind: 'reply', bytes: ctx.response.bytes }
+          : { kind: 'reject', code: RejectCode.CanisterReject, message: ctx.response.message, errorCode: 'CanisterRejectedMessage' };
+      const refund = cc.cyclesAvailable;
+      cc.cyclesAvailable = 0n;
+      respond(inst, cc.origin, result, refund);
+    }
+  } else {
+    trapError = trapToIcError(c.idText, outcome.trap!);
+  }
+  closeCallContext(inst, c, cc, trapError);
+}
+
+/** State effects a successful message keeps, beyond the heap. */
+function commitState(inst: Instance, c: Canister, ctx: ExecContext): void {
+  c.cycles += ctx.balanceDelta;
+  if (ctx.mode === 'replicated_query') return;
+  if (ctx.certifiedData) c.certifiedData = ctx.certifiedData;
+  if (ctx.globalTimer !== null) c.globalTimer = ctx.globalTimer;
+}
+
+/** When no callback is outstanding, an unanswered call context is answered now, and closed. */
+function closeCallContext(inst: Instance, c: Canister, cc: CallContext, trapError: IcError | null): void {
+  if (cc.outstandingCallbacks > 0) return;
+  if (!cc.responded) {
+    cc.responded = true;
+    const error = trapError ?? new IcError({ errorCode: 'CanisterDidNotReply', message: messages.didNotReply(c.idText) });
+    const refund = cc.cyclesAvailable;
+    cc.cyclesAvailable = 0n;
+    respond(inst, cc.origin, icErrorResult(error), refund);
+  }
+  c.callContexts.delete(cc.id);
+  checkStopped(inst, c);
+}
+
+function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: PendingCall): void {
+  cc.outstandingCallbacks++;
+  const cb = c.registerCallback({
+    callContextId: cc.id,
+    reply: call.reply,
+    reject: call.reject,
+    cleanup: call.cleanup,
+    codeVersion: c.codeVersion,
+  });
+  const arg = concatBytes(...call.arg);
+  inst.queue.push({
+    kind: 'request',
+    from: c.id,
+    to: call.callee,
+    method: call.method,
+    arg,
+    cycles: call.cycles,
+    origin: { kind: 'canister', canister: c.id, callbackId: cb.id },
+    deadline: call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n,
+    effectiveSubnet: null,
+  });
+}
+
+/** Send a result to whoever waits for it. */
+export function respond(inst: Instance, origin: Origin, result: CallResult, refund: bigint): void {
+  switch (origin.kind) {
+    case 'ingress': {
+      const entry = inst.ingress.get(origin.messageId);
+      if (entry) {
+        entry.status = 'completed';
+        entry.result = result;
+      }
+      return;
+    }
+    case 'canister':
+      inst.queue.push({ kind: 'response', to: origin.canister, callbackId: origin.callbackId, result, refund });
+      return;
+    case 'system':
+      return;
+  }
+}
+
+export function icErrorResult(e: IcError): CallResult {
+  return { kind: 'reject', code: e.rejectCode, message: e.message, errorCode: e.errorCode };
+}
+
+function outOfCycles(c: Canister, needed: bigint): IcError {
+  return new IcError({
+    errorCode: 'CanisterOutOfCycles',
+    rejectCode: RejectCode.SysTransient,
+    message: `Canister ${c.idText} is out of cycles: please top up the canister with at least ${needed - c.cycles} additional cycles`,
+  });
+}
