@@ -1,46 +1,13 @@
 /**
- * The wallet canister as the CLI calls it: one small interface, and its implementation over
- * @icp-sdk/core's HttpAgent. Endpoints the wallet does not have yet (the signature log's, issue 7)
- * are behind `AuditLogSource` (audit-source.ts) and get wired there when they land.
+ * The wallet canister as the CLI calls it: an @icp-sdk/core actor over the IC HTTP interface,
+ * typed by the clients' interface of src/lib/wallet-candid.ts (checked against wallet.did).
+ * Every call failure becomes a 'canister' CliError, and every wallet error its sentence.
  */
 import { Actor, HttpAgent, type SignIdentity } from '@icp-sdk/core/agent';
-import { IDL } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
+import { walletIdlFactory, type WalletService } from '../src/lib/wallet-candid.ts';
 import { describeWalletError } from '../src/lib/wallet-errors.ts';
 import { CliError } from './exit-codes.ts';
-
-export type BitcoinNetworkVariant = { mainnet: null } | { testnet: null } | { regtest: null };
-export type WalletConfigAnswer = { ecdsa_key_name: string; schnorr_key_name: string; bitcoin_network: BitcoinNetworkVariant };
-
-/** What the CLI asks the wallet canister. */
-export interface WalletCanister {
-  /** The wallet's init configuration (query). */
-  config(): Promise<WalletConfigAnswer>;
-  /** The caller's addresses, as the canister names them. @throws {CliError} 'canister' with the error's sentence. */
-  addresses(): Promise<Record<string, string>>;
-}
-
-// The client's view of canisters/wallet/wallet.did. A record decodes with fields the canister
-// adds later ignored, so this lists only the fields the committed interface has.
-const walletIdl: IDL.InterfaceFactory = ({ IDL }) => {
-  const BitcoinNetwork = IDL.Variant({ mainnet: IDL.Null, testnet: IDL.Null, regtest: IDL.Null });
-  const WalletConfig = IDL.Record({ ecdsa_key_name: IDL.Text, schnorr_key_name: IDL.Text, bitcoin_network: BitcoinNetwork });
-  const AddressesResponse = IDL.Record({ btc_p2wpkh: IDL.Text, eth: IDL.Text, sol: IDL.Text });
-  const AddressesError = IDL.Variant({
-    AnonymousCaller: IDL.Null,
-    ManagementCallRejected: IDL.Record({ method: IDL.Text, reject_code: IDL.Nat32, reject_message: IDL.Text }),
-    ManagementCallNotSent: IDL.Record({ method: IDL.Text }),
-  });
-  return IDL.Service({
-    addresses: IDL.Func([], [IDL.Variant({ Ok: AddressesResponse, Err: AddressesError })], []),
-    config: IDL.Func([], [WalletConfig], ['query']),
-  });
-};
-
-type WalletActor = {
-  addresses(): Promise<{ Ok: Record<string, string> } | { Err: unknown }>;
-  config(): Promise<WalletConfigAnswer>;
-};
 
 /** The wallet at `canisterId` through the IC HTTP interface at `host`, as `identity`, trusting `rootKey`. */
 export async function connectWallet({
@@ -53,24 +20,39 @@ export async function connectWallet({
   rootKey: Uint8Array;
   identity: SignIdentity;
   canisterId: Principal;
-}): Promise<WalletCanister> {
+}): Promise<WalletService> {
   const agent = await HttpAgent.create({ host, identity, rootKey, shouldFetchRootKey: false });
-  const actor = Actor.createActor<WalletActor>(walletIdl, { agent, canisterId });
-  const call = async <T>(method: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw new CliError('canister', `calling ${method} on wallet ${canisterId.toText()} at ${host} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  };
-  return {
-    config: () => call('config', () => actor.config()),
-    addresses: async () => {
-      const result = await call('addresses', () => actor.addresses());
-      if ('Err' in result) throw new CliError('canister', describeWalletError(result.Err));
-      return result.Ok;
+  const actor = Actor.createActor<WalletService>(walletIdlFactory, { agent, canisterId });
+  // Each method: the same call, with transport and certificate failures named.
+  return new Proxy(actor, {
+    get(target, method: string) {
+      const fn = (target as unknown as Record<string, unknown>)[method];
+      if (typeof fn !== 'function') return fn;
+      return async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } catch (error) {
+          // An older wallet without this endpoint: the replica's "has no query method" / "has no update method".
+          if (/has no (query|update) method/.test((error as Error).message)) {
+            throw new CliError('unavailable', `wallet ${canisterId.toText()} has no ${method} endpoint: it is older than this command`, {
+              cause: error,
+            });
+          }
+          throw new CliError(
+            'canister',
+            `calling ${method} on wallet ${canisterId.toText()} at ${host} failed: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+      };
     },
-  };
+  });
+}
+
+/** The `Ok` of a wallet result, or a 'canister' CliError with the error's sentence. */
+export function okOrThrow<T>(result: { Ok: T } | { Err: unknown }): T {
+  if ('Err' in result) throw new CliError('canister', describeWalletError(result.Err));
+  return result.Ok;
 }

@@ -8,16 +8,22 @@ import type { Principal } from '@icp-sdk/core/principal';
 import { appendLeaf, leafHash, MemoryMerkleNodeStore, rootHash, verifyConsistency, verifyInclusion } from '../../src/lib/audit/index.ts';
 import { WalletError } from '../../src/lib/errors.ts';
 import { verifyAuditHead, type CertifiedAuditHead } from '../../src/lib/audit/verify-audit-head.ts';
-import { canisterAuditSource, fileAuditSource, type AuditLogSource } from '../audit-source.ts';
-import { type CommandResult, type Context, rootKey, stringOption, walletCanisterId } from '../context.ts';
+import { fileAuditSource, walletAuditSource, type AuditHeadAnswer, type AuditLogSource } from '../audit-source.ts';
+import { type CommandResult, type Context, host, identityName, rootKey, stringOption, walletCanisterId } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
+import { loadSignIdentity } from '../identity-store.ts';
+import { connectWallet } from '../wallet-canister.ts';
 
 /** A head saved by `audit verify --save-head`, to check the next run's log against. */
 type SavedHead = { canister: string; length: bigint; rootHash: Uint8Array };
 
-function openSource(ctx: Context): AuditLogSource {
+async function openSource(ctx: Context): Promise<AuditLogSource> {
   const from = stringOption(ctx, 'from');
-  return from === undefined ? canisterAuditSource() : fileAuditSource(from);
+  if (from !== undefined) return fileAuditSource(from);
+  const canisterId = walletCanisterId(ctx);
+  const identity = loadSignIdentity({ configDir: ctx.configDir, name: identityName(ctx) });
+  const wallet = await connectWallet({ host: host(ctx), rootKey: rootKey(ctx), identity, canisterId });
+  return walletAuditSource({ wallet, canisterId });
 }
 
 /** Minutes a certificate may be old: --max-age, else 5 for a live head and unchecked for an export. */
@@ -39,10 +45,14 @@ async function verifying<T>(what: string, step: () => T | Promise<T>): Promise<T
   }
 }
 
-async function certifiedHead(ctx: Context, source: AuditLogSource): Promise<{ canisterId: Principal; head: CertifiedAuditHead }> {
+async function certifiedHead(
+  ctx: Context,
+  source: AuditLogSource,
+  answer?: AuditHeadAnswer,
+): Promise<{ canisterId: Principal; head: CertifiedAuditHead }> {
   // The certificate is checked against the canister the user names (or deployed), not the one the source claims.
   const canisterId = walletCanisterId(ctx, stringOption(ctx, 'from') !== undefined ? source.canisterId : undefined);
-  const answer = await source.head();
+  answer ??= await source.head();
   const head = await verifying('the certified head does not verify', () =>
     verifyAuditHead({ ...answer, canisterId, rootKey: rootKey(ctx), maxAgeInMinutes: maxAge(ctx) }),
   );
@@ -70,7 +80,7 @@ function readSavedHead(path: string): SavedHead {
 }
 
 export async function auditVerify(ctx: Context): Promise<CommandResult> {
-  const source = openSource(ctx);
+  const source = await openSource(ctx);
   const { canisterId, head } = await certifiedHead(ctx, source);
 
   // Every entry, hashed into a tree of our own: its root must be the certified one.
@@ -138,17 +148,24 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
 }
 
 export async function auditProof(ctx: Context): Promise<CommandResult> {
-  const source = openSource(ctx);
-  const { canisterId, head } = await certifiedHead(ctx, source);
-  const own = await source.ownEntries();
+  const source = await openSource(ctx);
+  const pages = await source.ownEntries();
+  let canisterId = source.canisterId;
+  let head: CertifiedAuditHead | undefined;
   const entries = [];
-  for (const { index, entry, proof } of own) {
-    const hash = leafHash(entry);
-    await verifying(`entry ${index} is not in the certified log`, () =>
-      verifyInclusion({ leafHash: hash, index, size: head.length, proof, rootHash: head.rootHash }),
-    );
-    entries.push({ index, leafHash: bytesToHex(hash), entry: bytesToHex(entry) });
+  // Each page's proofs are against the head that came with it: verify that head, then them.
+  for (const page of pages) {
+    ({ canisterId, head } = await certifiedHead(ctx, source, page.head));
+    const { length, rootHash } = head;
+    for (const { index, entry, proof } of page.entries) {
+      const hash = leafHash(entry);
+      await verifying(`entry ${index} is not in the certified log`, () =>
+        verifyInclusion({ leafHash: hash, index, size: length, proof, rootHash }),
+      );
+      entries.push({ index, leafHash: bytesToHex(hash), entry: bytesToHex(entry) });
+    }
   }
+  if (!head) throw new CliError('canister', 'the wallet returned no page of entries');
   const json = {
     canister: canisterId.toText(),
     length: head.length,
