@@ -106,7 +106,6 @@ describe('the signature log', { skip: !onDevnet }, () => {
         to: RECIPIENT,
         lamports: `${(i + 1) * 1000}`,
         recent_blockhash: BLOCKHASH,
-        message: bytesToHex(signed[i].message),
       });
       verifyInclusion({
         leafHash: leafHash(proven.leaf),
