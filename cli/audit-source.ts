@@ -1,7 +1,6 @@
 /**
- * Where `wallet audit …` reads the signature log from: one small interface, so the wallet's audit
- * endpoints (issue 7) plug in as one more implementation when they land. Today the log can be
- * read from an export file (`--from`), the same data the endpoints will return, hex-encoded:
+ * Where `wallet audit …` reads the signature log from: the wallet canister's audit endpoints, or
+ * an export file (`--from`), the same data the endpoints return, hex-encoded:
  *
  * {
  *   "canisterId": "<wallet canister id>",
@@ -17,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { Principal } from '@icp-sdk/core/principal';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { CliError } from './exit-codes.ts';
+import type { WalletClient } from './wallet-canister.ts';
 
 export type AuditHeadAnswer = { length: bigint; rootHash: Uint8Array; certificate: Uint8Array };
 export type OwnEntry = { index: bigint; entry: Uint8Array; proof: Uint8Array[] };
@@ -34,12 +34,50 @@ export interface AuditLogSource {
   ownEntries(): Promise<OwnEntry[]>;
 }
 
-/** The wallet canister as an audit source: it has no audit endpoints yet. */
-export function canisterAuditSource(): never {
-  throw new CliError(
-    'unavailable',
-    'the wallet canister has no signature-log endpoints yet (issue 7); verify an exported log with --from <file>',
-  );
+/** Entries per `audit_entries` / `audit_my_entries` call. */
+const PAGE = 100;
+
+/**
+ * The live wallet canister as an audit source: `audit_head` (a query whose reply carries the
+ * certificate of the head's digest), `audit_entries` (controllers and auditors only),
+ * `audit_consistency` and `audit_my_entries`. Refusals become the error's sentence.
+ */
+export function canisterAuditSource(wallet: WalletClient): AuditLogSource {
+  return {
+    canisterId: wallet.canisterId,
+    head: async () => {
+      const head = await wallet.call('audit_head', (a) => a.audit_head());
+      if (head.certificate.length === 0) throw new CliError('canister', 'the wallet answered audit_head without a certificate');
+      return { length: head.length, rootHash: new Uint8Array(head.head_hash), certificate: new Uint8Array(head.certificate[0]) };
+    },
+    entries: async ({ start, end }) => {
+      const leaves: Uint8Array[] = [];
+      for (let at = start; at < end;) {
+        const limit = Number(end - at < BigInt(PAGE) ? end - at : BigInt(PAGE));
+        const page = await wallet.ok('audit_entries', (a) => a.audit_entries({ start: at, limit }));
+        if (page.entries.length === 0) break;
+        leaves.push(...page.entries.map((e) => new Uint8Array(e.leaf)));
+        at += BigInt(page.entries.length);
+      }
+      return leaves;
+    },
+    consistencyProof: async ({ size1, size2 }) => {
+      const r = await wallet.ok('audit_consistency', (a) => a.audit_consistency({ from_length: size1, to_length: size2 }));
+      return r.proof.map((p) => new Uint8Array(p));
+    },
+    ownEntries: async () => {
+      const own: OwnEntry[] = [];
+      for (let start = 0n; ;) {
+        const page = await wallet.ok('audit_my_entries', (a) => a.audit_my_entries({ start, limit: PAGE }));
+        for (const e of page.entries) {
+          own.push({ index: e.entry.index, entry: new Uint8Array(e.leaf), proof: e.inclusion_proof.map((p) => new Uint8Array(p)) });
+        }
+        start += BigInt(page.entries.length);
+        if (page.entries.length === 0 || start >= page.total) break;
+      }
+      return own;
+    },
+  };
 }
 
 /** An export file as an audit source. @throws {CliError} 'config' for an unreadable or malformed file. */

@@ -168,12 +168,12 @@ describe('wallet audit verify', () => {
     assert.match(stale.stderr, /\(stale-certificate\)/);
   });
 
-  test('without --from the wallet has no audit endpoints yet: exit 5', () => {
+  test('without --from it reads the canister, which needs an identity: exit 3 without one', () => {
     const home = tempDir('wallet-audit-');
     const r = wallet(['audit', 'verify', '--canister', CANISTER.toText(), '--root-key', ROOT_KEY], { configHome: home });
     assert.deepEqual(
       [r.status, r.stderr],
-      [5, 'wallet: the wallet canister has no signature-log endpoints yet (issue 7); verify an exported log with --from <file>\n'],
+      [3, 'wallet: no identity selected: create one with "wallet identity new <name>" or pick one with "wallet identity use <name>"\n'],
     );
   });
 });

@@ -8,6 +8,8 @@ import type { Deployment, Network } from '../src/lib/deployment.ts';
 import { readSettings } from './config-dir.ts';
 import { readDeploymentFile } from './deployment-file.ts';
 import { CliError } from './exit-codes.ts';
+import { loadSignIdentity } from './identity-store.ts';
+import { connectWallet, type WalletClient } from './wallet-canister.ts';
 
 export type OptionValues = Record<string, string | boolean | undefined>;
 
@@ -94,4 +96,15 @@ export function parsePrincipal(text: string, what: string): Principal {
   } catch {
     throw new CliError('usage', `${what}: "${text}" is not a principal`);
   }
+}
+
+/**
+ * The wallet as the selected identity, through the network's IC HTTP interface; certificates are
+ * checked against the root key of `rootKey(ctx)` (the devnet's is the one npm start fetched and
+ * recorded; mainnet's is built in, never fetched).
+ */
+export async function openWallet(ctx: Context): Promise<WalletClient> {
+  const canisterId = walletCanisterId(ctx);
+  const identity = loadSignIdentity({ configDir: ctx.configDir, name: identityName(ctx) });
+  return connectWallet({ host: host(ctx), rootKey: rootKey(ctx), identity, canisterId });
 }

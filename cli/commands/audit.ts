@@ -2,22 +2,23 @@
  * `wallet audit verify` and `wallet audit proof`: the signature log (issue 7) checked against the
  * certified head with the RFC 9162 verifiers of src/lib/audit.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Principal } from '@icp-sdk/core/principal';
 import { appendLeaf, leafHash, MemoryMerkleNodeStore, rootHash, verifyConsistency, verifyInclusion } from '../../src/lib/audit/index.ts';
 import { WalletError } from '../../src/lib/errors.ts';
 import { verifyAuditHead, type CertifiedAuditHead } from '../../src/lib/audit/verify-audit-head.ts';
 import { canisterAuditSource, fileAuditSource, type AuditLogSource } from '../audit-source.ts';
-import { type CommandResult, type Context, rootKey, stringOption, walletCanisterId } from '../context.ts';
+import { type CommandResult, type Context, openWallet, rootKey, stringOption, walletCanisterId } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
 
 /** A head saved by `audit verify --save-head`, to check the next run's log against. */
 type SavedHead = { canister: string; length: bigint; rootHash: Uint8Array };
 
-function openSource(ctx: Context): AuditLogSource {
+async function openSource(ctx: Context): Promise<AuditLogSource> {
   const from = stringOption(ctx, 'from');
-  return from === undefined ? canisterAuditSource() : fileAuditSource(from);
+  return from === undefined ? canisterAuditSource(await openWallet(ctx)) : fileAuditSource(from);
 }
 
 /** Minutes a certificate may be old: --max-age, else 5 for a live head and unchecked for an export. */
@@ -70,7 +71,7 @@ function readSavedHead(path: string): SavedHead {
 }
 
 export async function auditVerify(ctx: Context): Promise<CommandResult> {
-  const source = openSource(ctx);
+  const source = await openSource(ctx);
   const { canisterId, head } = await certifiedHead(ctx, source);
 
   // Every entry, hashed into a tree of our own: its root must be the certified one.
@@ -91,7 +92,11 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
 
   // An earlier head: the canister's consistency proof must verify, and our tree's prefix must have that root.
   let consistentWith: { length: bigint; rootHash: string } | null = null;
-  const sincePath = stringOption(ctx, 'since');
+  // Against the live canister, the last verified head is kept in the config directory: each run
+  // checks the log extends it, then saves the new one (--since and --save-head name other files).
+  const live = stringOption(ctx, 'from') === undefined;
+  const kept = join(ctx.configDir, 'audit-heads', `${canisterId.toText()}.json`);
+  const sincePath = stringOption(ctx, 'since') ?? (live && existsSync(kept) ? kept : undefined);
   if (sincePath !== undefined) {
     const saved = readSavedHead(sincePath);
     if (saved.canister !== canisterId.toText())
@@ -102,10 +107,12 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
         `the log shrank: ${sincePath} recorded ${saved.length} entries, the certified head has ${head.length}`,
       );
     }
-    const proof = await source.consistencyProof({ size1: saved.length, size2: head.length });
-    await verifying(`the log is not an extension of the head saved in ${sincePath}`, () =>
-      verifyConsistency({ size1: saved.length, size2: head.length, rootHash1: saved.rootHash, rootHash2: head.rootHash, proof }),
-    );
+    // From an empty log every log is an extension (RFC 9162 has no proof from size 0).
+    const proof = saved.length === 0n ? [] : await source.consistencyProof({ size1: saved.length, size2: head.length });
+    if (saved.length > 0n)
+      await verifying(`the log is not an extension of the head saved in ${sincePath}`, () =>
+        verifyConsistency({ size1: saved.length, size2: head.length, rootHash1: saved.rootHash, rootHash2: head.rootHash, proof }),
+      );
     if (bytesToHex(rootHash({ store, size: saved.length })) !== bytesToHex(saved.rootHash)) {
       throw new CliError(
         'verificationFailed',
@@ -115,8 +122,9 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
     consistentWith = { length: saved.length, rootHash: bytesToHex(saved.rootHash) };
   }
 
-  const savePath = stringOption(ctx, 'save-head');
+  const savePath = stringOption(ctx, 'save-head') ?? (live ? kept : undefined);
   if (savePath !== undefined) {
+    if (savePath === kept) mkdirSync(dirname(kept), { recursive: true, mode: 0o700 });
     const record = { canister: canisterId.toText(), length: head.length.toString(), rootHash: bytesToHex(head.rootHash) };
     writeFileSync(savePath, `${JSON.stringify(record, null, 2)}\n`, { flag: existsSync(savePath) ? 'w' : 'wx' });
   }
@@ -138,7 +146,7 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
 }
 
 export async function auditProof(ctx: Context): Promise<CommandResult> {
-  const source = openSource(ctx);
+  const source = await openSource(ctx);
   const { canisterId, head } = await certifiedHead(ctx, source);
   const own = await source.ownEntries();
   const entries = [];
