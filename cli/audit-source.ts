@@ -1,6 +1,7 @@
 /**
- * Where `wallet audit …` reads the signature log from: the wallet canister's audit endpoints, or
- * an export file (`--from`), the same data the endpoints return, hex-encoded:
+ * Where `wallet audit …` reads the signature log from: one small interface with two
+ * implementations, the wallet canister's audit endpoints (`walletAuditSource`) and an export
+ * file (`--from`, `fileAuditSource`) holding the same data hex-encoded, for offline audits:
  *
  * {
  *   "canisterId": "<wallet canister id>",
@@ -13,10 +14,12 @@
  * Sizes are decimal strings (u64). Proofs are against the head's length.
  */
 import { readFileSync } from 'node:fs';
+import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { hexToBytes } from '@noble/hashes/utils.js';
+import { auditEntryType, type AuditEntry, type AuditHead, type WalletService } from '../src/lib/wallet-candid.ts';
 import { CliError } from './exit-codes.ts';
-import type { WalletClient } from './wallet-canister.ts';
+import { okOrThrow } from './wallet-canister.ts';
 
 export type AuditHeadAnswer = { length: bigint; rootHash: Uint8Array; certificate: Uint8Array };
 export type OwnEntry = { index: bigint; entry: Uint8Array; proof: Uint8Array[] };
@@ -30,52 +33,72 @@ export interface AuditLogSource {
   entries(range: { start: bigint; end: bigint }): Promise<Uint8Array[]>;
   /** RFC 9162 consistency proof between two sizes. */
   consistencyProof(sizes: { size1: bigint; size2: bigint }): Promise<Uint8Array[]>;
-  /** The caller's own entries with inclusion proofs against the current head. */
-  ownEntries(): Promise<OwnEntry[]>;
+  /** The caller's own entries, in pages, each page's inclusion proofs against the head returned with it. */
+  ownEntries(): Promise<{ head: AuditHeadAnswer; entries: OwnEntry[] }[]>;
 }
 
-/** Entries per `audit_entries` / `audit_my_entries` call. */
+/** Entries per request: the wallet answers at most 100 (canisters/wallet/src/audit/read.ts). */
 const PAGE = 100;
 
-/**
- * The live wallet canister as an audit source: `audit_head` (a query whose reply carries the
- * certificate of the head's digest), `audit_entries` (controllers and auditors only),
- * `audit_consistency` and `audit_my_entries`. Refusals become the error's sentence.
- */
-export function canisterAuditSource(wallet: WalletClient): AuditLogSource {
+function headOf(head: AuditHead, method: string): AuditHeadAnswer {
+  const [certificate] = head.certificate;
+  if (!certificate) throw new CliError('canister', `the wallet's ${method} returned no certificate for its head`);
+  return { length: head.length, rootHash: head.head_hash, certificate };
+}
+
+/** A leaf is the Candid encoding of its AuditEntry: it must decode, and claim the index it is read at. */
+function checkLeaf(leaf: Uint8Array, entry: AuditEntry, index: bigint): void {
+  let decoded: AuditEntry;
+  try {
+    decoded = IDL.decode([auditEntryType(IDL)], leaf)[0] as unknown as AuditEntry;
+  } catch (error) {
+    throw new CliError('verificationFailed', `log entry ${index} is not a Candid AuditEntry (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  if (decoded.index !== index || entry.index !== index) {
+    throw new CliError('verificationFailed', `log entry ${index} claims index ${decoded.index} (returned as ${entry.index})`);
+  }
+}
+
+/** The wallet canister's audit endpoints (audit_head, audit_entries, audit_consistency, audit_my_entries). */
+export function walletAuditSource({
+  wallet,
+  canisterId,
+}: {
+  wallet: Pick<WalletService, 'audit_head' | 'audit_entries' | 'audit_consistency' | 'audit_my_entries'>;
+  canisterId: Principal;
+}): AuditLogSource {
   return {
-    canisterId: wallet.canisterId,
-    head: async () => {
-      const head = await wallet.call('audit_head', (a) => a.audit_head());
-      if (head.certificate.length === 0) throw new CliError('canister', 'the wallet answered audit_head without a certificate');
-      return { length: head.length, rootHash: new Uint8Array(head.head_hash), certificate: new Uint8Array(head.certificate[0]) };
-    },
+    canisterId,
+    head: async () => headOf(await wallet.audit_head(), 'audit_head'),
     entries: async ({ start, end }) => {
       const leaves: Uint8Array[] = [];
       for (let at = start; at < end;) {
-        const limit = Number(end - at < BigInt(PAGE) ? end - at : BigInt(PAGE));
-        const page = await wallet.ok('audit_entries', (a) => a.audit_entries({ start: at, limit }));
+        const page = okOrThrow(await wallet.audit_entries({ start: at, limit: Number(end - at < PAGE ? end - at : BigInt(PAGE)) }));
         if (page.entries.length === 0) break;
-        leaves.push(...page.entries.map((e) => new Uint8Array(e.leaf)));
-        at += BigInt(page.entries.length);
+        for (const { leaf, entry } of page.entries) {
+          if (at >= end) break;
+          checkLeaf(leaf, entry, at);
+          leaves.push(leaf);
+          at += 1n;
+        }
       }
       return leaves;
     },
-    consistencyProof: async ({ size1, size2 }) => {
-      const r = await wallet.ok('audit_consistency', (a) => a.audit_consistency({ from_length: size1, to_length: size2 }));
-      return r.proof.map((p) => new Uint8Array(p));
-    },
+    consistencyProof: async ({ size1, size2 }) => okOrThrow(await wallet.audit_consistency({ from_length: size1, to_length: size2 })).proof,
     ownEntries: async () => {
-      const own: OwnEntry[] = [];
-      for (let start = 0n; ;) {
-        const page = await wallet.ok('audit_my_entries', (a) => a.audit_my_entries({ start, limit: PAGE }));
-        for (const e of page.entries) {
-          own.push({ index: e.entry.index, entry: new Uint8Array(e.leaf), proof: e.inclusion_proof.map((p) => new Uint8Array(p)) });
-        }
-        start += BigInt(page.entries.length);
-        if (page.entries.length === 0 || start >= page.total) break;
+      const pages: { head: AuditHeadAnswer; entries: OwnEntry[] }[] = [];
+      for (let at = 0n; ;) {
+        const page = okOrThrow(await wallet.audit_my_entries({ start: at, limit: PAGE }));
+        const entries = page.entries.map(({ leaf, entry, inclusion_proof }) => {
+          checkLeaf(leaf, entry, entry.index);
+          return { index: entry.index, entry: leaf, proof: inclusion_proof };
+        });
+        pages.push({ head: headOf(page.head, 'audit_my_entries'), entries });
+        at += BigInt(entries.length);
+        if (entries.length === 0 || at >= page.total) return pages;
       }
-      return own;
     },
   };
 }
@@ -140,6 +163,6 @@ export function fileAuditSource(path: string): AuditLogSource {
       if (!found) throw new CliError('config', `the log export ${path} has no consistency proof from size ${size1} to ${size2}`);
       return found.proof;
     },
-    ownEntries: async () => own,
+    ownEntries: async () => [{ head: answer, entries: own }],
   };
 }

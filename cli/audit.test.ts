@@ -168,7 +168,7 @@ describe('wallet audit verify', () => {
     assert.match(stale.stderr, /\(stale-certificate\)/);
   });
 
-  test('without --from it reads the canister, which needs an identity: exit 3 without one', () => {
+  test('without --from it reads the wallet as an identity: none selected is exit 3', () => {
     const home = tempDir('wallet-audit-');
     const r = wallet(['audit', 'verify', '--canister', CANISTER.toText(), '--root-key', ROOT_KEY], { configHome: home });
     assert.deepEqual(

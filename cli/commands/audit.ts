@@ -9,16 +9,22 @@ import type { Principal } from '@icp-sdk/core/principal';
 import { appendLeaf, leafHash, MemoryMerkleNodeStore, rootHash, verifyConsistency, verifyInclusion } from '../../src/lib/audit/index.ts';
 import { WalletError } from '../../src/lib/errors.ts';
 import { verifyAuditHead, type CertifiedAuditHead } from '../../src/lib/audit/verify-audit-head.ts';
-import { canisterAuditSource, fileAuditSource, type AuditLogSource } from '../audit-source.ts';
-import { type CommandResult, type Context, openWallet, rootKey, stringOption, walletCanisterId } from '../context.ts';
+import { fileAuditSource, walletAuditSource, type AuditHeadAnswer, type AuditLogSource } from '../audit-source.ts';
+import { type CommandResult, type Context, host, identityName, rootKey, stringOption, walletCanisterId } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
+import { loadSignIdentity } from '../identity-store.ts';
+import { connectWallet } from '../wallet-canister.ts';
 
 /** A head saved by `audit verify --save-head`, to check the next run's log against. */
 type SavedHead = { canister: string; length: bigint; rootHash: Uint8Array };
 
 async function openSource(ctx: Context): Promise<AuditLogSource> {
   const from = stringOption(ctx, 'from');
-  return from === undefined ? canisterAuditSource(await openWallet(ctx)) : fileAuditSource(from);
+  if (from !== undefined) return fileAuditSource(from);
+  const canisterId = walletCanisterId(ctx);
+  const identity = loadSignIdentity({ configDir: ctx.configDir, name: identityName(ctx) });
+  const wallet = await connectWallet({ host: host(ctx), rootKey: rootKey(ctx), identity, canisterId });
+  return walletAuditSource({ wallet, canisterId });
 }
 
 /** Minutes a certificate may be old: --max-age, else 5 for a live head and unchecked for an export. */
@@ -40,10 +46,14 @@ async function verifying<T>(what: string, step: () => T | Promise<T>): Promise<T
   }
 }
 
-async function certifiedHead(ctx: Context, source: AuditLogSource): Promise<{ canisterId: Principal; head: CertifiedAuditHead }> {
+async function certifiedHead(
+  ctx: Context,
+  source: AuditLogSource,
+  answer?: AuditHeadAnswer,
+): Promise<{ canisterId: Principal; head: CertifiedAuditHead }> {
   // The certificate is checked against the canister the user names (or deployed), not the one the source claims.
   const canisterId = walletCanisterId(ctx, stringOption(ctx, 'from') !== undefined ? source.canisterId : undefined);
-  const answer = await source.head();
+  answer ??= await source.head();
   const head = await verifying('the certified head does not verify', () =>
     verifyAuditHead({ ...answer, canisterId, rootKey: rootKey(ctx), maxAgeInMinutes: maxAge(ctx) }),
   );
@@ -108,11 +118,12 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
       );
     }
     // From an empty log every log is an extension (RFC 9162 has no proof from size 0).
-    const proof = saved.length === 0n ? [] : await source.consistencyProof({ size1: saved.length, size2: head.length });
-    if (saved.length > 0n)
+    if (saved.length > 0n) {
+      const proof = await source.consistencyProof({ size1: saved.length, size2: head.length });
       await verifying(`the log is not an extension of the head saved in ${sincePath}`, () =>
         verifyConsistency({ size1: saved.length, size2: head.length, rootHash1: saved.rootHash, rootHash2: head.rootHash, proof }),
       );
+    }
     if (bytesToHex(rootHash({ store, size: saved.length })) !== bytesToHex(saved.rootHash)) {
       throw new CliError(
         'verificationFailed',
@@ -147,16 +158,23 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
 
 export async function auditProof(ctx: Context): Promise<CommandResult> {
   const source = await openSource(ctx);
-  const { canisterId, head } = await certifiedHead(ctx, source);
-  const own = await source.ownEntries();
+  const pages = await source.ownEntries();
+  let canisterId = source.canisterId;
+  let head: CertifiedAuditHead | undefined;
   const entries = [];
-  for (const { index, entry, proof } of own) {
-    const hash = leafHash(entry);
-    await verifying(`entry ${index} is not in the certified log`, () =>
-      verifyInclusion({ leafHash: hash, index, size: head.length, proof, rootHash: head.rootHash }),
-    );
-    entries.push({ index, leafHash: bytesToHex(hash), entry: bytesToHex(entry) });
+  // Each page's proofs are against the head that came with it: verify that head, then them.
+  for (const page of pages) {
+    ({ canisterId, head } = await certifiedHead(ctx, source, page.head));
+    const { length, rootHash } = head;
+    for (const { index, entry, proof } of page.entries) {
+      const hash = leafHash(entry);
+      await verifying(`entry ${index} is not in the certified log`, () =>
+        verifyInclusion({ leafHash: hash, index, size: length, proof, rootHash }),
+      );
+      entries.push({ index, leafHash: bytesToHex(hash), entry: bytesToHex(entry) });
+    }
   }
+  if (!head) throw new CliError('canister', 'the wallet returned no page of entries');
   const json = {
     canister: canisterId.toText(),
     length: head.length,

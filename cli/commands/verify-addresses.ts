@@ -33,7 +33,8 @@ import {
   type MasterKeys,
 } from '../offline-addresses.ts';
 import { parseMasterKeyRecords } from '../../src/lib/deployment.ts';
-import { connectWallet, type WalletConfigAnswer } from '../wallet-canister.ts';
+import type { WalletConfig } from '../../src/lib/wallet-candid.ts';
+import { connectWallet, okOrThrow } from '../wallet-canister.ts';
 
 /** What `npm start` configures the devnet wallet with (scripts/start.ts), and mainnet's production keys. */
 const DEFAULTS = {
@@ -70,7 +71,7 @@ function masterKeysFor(ctx: Context, keyNames: KeyNames): MasterKeys {
   return masterKeysFromRecords({ records: deployment.masterKeys, keyNames, source: ctx.deploymentPath });
 }
 
-function bitcoinNetworkName(variant: WalletConfigAnswer['bitcoin_network']): BitcoinNetwork {
+function bitcoinNetworkName(variant: WalletConfig['bitcoin_network']): BitcoinNetwork {
   if ('mainnet' in variant) return 'mainnet';
   if ('testnet' in variant) return 'testnet';
   return 'regtest';
@@ -83,8 +84,8 @@ export async function verifyAddresses(ctx: Context): Promise<CommandResult> {
   const offline = ctx.options.offline === true;
   if (offline && answerFile !== undefined) throw new CliError('usage', '--offline and --answer exclude each other');
 
-  let answered: Record<string, unknown> | undefined;
-  let config: WalletConfigAnswer | undefined;
+  let answered: Partial<Record<string, unknown>> | undefined;
+  let config: WalletConfig | undefined;
   let answerSource = 'none';
   if (answerFile !== undefined) {
     const json = readJsonFile(answerFile, 'the answer file');
@@ -104,7 +105,7 @@ export async function verifyAddresses(ctx: Context): Promise<CommandResult> {
     }
     const wallet = await connectWallet({ host: host(ctx), rootKey: rootKey(ctx), identity, canisterId });
     config = await wallet.config();
-    answered = await wallet.addresses();
+    answered = okOrThrow(await wallet.addresses());
     answerSource = `canister ${canisterId.toText()}`;
   }
 

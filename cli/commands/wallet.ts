@@ -5,9 +5,8 @@
 import { createInterface } from 'node:readline/promises';
 import { formatUnits, parseUnits } from '../../src/lib/amount.ts';
 import type { WalletConfig } from '../../src/lib/wallet-candid.ts';
-import { type CommandResult, type Context, openWallet, stringOption } from '../context.ts';
+import { type CommandResult, type Context, openWallet, stringOption, type WalletClient } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
-import type { WalletClient } from '../wallet-canister.ts';
 
 const BTC_DECIMALS = 8;
 const ETH_DECIMALS = 18;
@@ -73,7 +72,7 @@ function amountOf(text: string | undefined, decimals: number, what: string): big
 export async function addresses(ctx: Context): Promise<CommandResult> {
   const wallet = await openWallet(ctx);
   const answer = await wallet.ok('addresses', (a) => a.addresses());
-  const json = { canister: wallet.canisterId.toText(), principal: (await wallet.agent.getPrincipal()).toText(), ...answer };
+  const json = { canister: wallet.canisterId.toText(), principal: wallet.principal.toText(), ...answer };
   return {
     json,
     text: [

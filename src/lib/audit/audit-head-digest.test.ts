@@ -8,15 +8,14 @@ import { InvalidAuditHeadError } from './errors.ts';
 const ROOT = hexToBytes('5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328');
 
 describe('auditHeadDigest', () => {
-  test('the domain separator is 0x0E then "icp-wallet-log", so the digested message is 55 bytes (one SHA-256 block)', () => {
-    assert.equal(bytesToHex(AUDIT_HEAD_DOMAIN), '0e6963702d77616c6c65742d6c6f67');
-    assert.equal(AUDIT_HEAD_DOMAIN.length + 8 + 32, 55);
+  test('the domain separator is 0x15 then "icp-wallet-audit-head"', () => {
+    assert.equal(bytesToHex(AUDIT_HEAD_DOMAIN), '156963702d77616c6c65742d61756469742d68656164');
   });
 
   test('equals node:crypto SHA-256 over domain ‖ u64be(length) ‖ root', () => {
     const length = 0x0102030405060708n;
     const expected = createHash('sha256')
-      .update(hexToBytes('0e6963702d77616c6c65742d6c6f67'))
+      .update(hexToBytes('156963702d77616c6c65742d61756469742d68656164'))
       .update(hexToBytes('0102030405060708'))
       .update(ROOT)
       .digest('hex');

@@ -4,18 +4,16 @@ import { HASH_LENGTH, isHash, isTreeSize } from './tree-bounds.ts';
 
 /**
  * The domain separator of the audit head, in the IC's own style (one length byte, then the
- * ASCII label, as `\x0Aic-request`): 0x0E ‖ "icp-wallet-log". It keeps this digest from ever
- * equalling another 32-byte value the canister might certify. Its 15 bytes keep the whole message
- * at 55 bytes, the most one SHA-256 block holds: one compression, about 1.75 M instructions in
- * the canister (QuickJS), instead of two.
+ * ASCII label, as `\x0Aic-request`): 0x15 ‖ "icp-wallet-audit-head". It keeps this digest from
+ * ever equalling another 32-byte value the canister might certify.
  */
-export const AUDIT_HEAD_DOMAIN = new TextEncoder().encode('\x0Eicp-wallet-log');
+export const AUDIT_HEAD_DOMAIN = new TextEncoder().encode('\x15icp-wallet-audit-head');
 
 /**
  * The 32 bytes the wallet canister sets as its certified data (`ic0.certified_data_set`) for a
  * log of `length` entries with Merkle root `rootHash`:
  *
- *   SHA-256( 0x0E ‖ "icp-wallet-log" ‖ length as 8-byte big-endian ‖ rootHash )
+ *   SHA-256( 0x15 ‖ "icp-wallet-audit-head" ‖ length as 8-byte big-endian ‖ rootHash )
  *
  * Certified data holds only 32 bytes, so it carries a digest of the head, and `audit_head`
  * returns the length and root beside the certificate for the client to recompute it. The length
