@@ -74,7 +74,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
   }
   const args = positionals.slice(command.words.length);
-  if (args.length !== command.args.length) {
+  // An argument written "[…]" or "<a> … | <b> …" takes a variable number of words; the command checks them.
+  const variadic = command.args.some((a) => a.startsWith('[') || a.includes('|'));
+  if (variadic ? args.length > 8 : args.length !== command.args.length) {
     throw new CliError('usage', `usage: ${usageLine(command)} (see wallet ${command.words.join(' ')} --help)`);
   }
   return { kind: 'run', command, args, options };

@@ -7,6 +7,7 @@ import type { CommandResult, Context } from './context.ts';
 // libraries and the agent (a CLI pays its start-up time on every call).
 const identity = () => import('./commands/identity.ts');
 const audit = () => import('./commands/audit.ts');
+const walletCommands = () => import('./commands/wallet.ts');
 
 export type OptionSpec = { type: 'string' | 'boolean'; value?: string; help: string };
 
@@ -41,6 +42,9 @@ const MAX_AGE: OptionSpec = {
   help: 'refuse a certificate older than this (default: 5 for a live head, unchecked for --from)',
 };
 
+const BTC_FROM: OptionSpec = { type: 'string', value: 'p2wpkh|p2tr', help: 'which Bitcoin address (default: p2wpkh)' };
+const CHAIN_ID: OptionSpec = { type: 'string', value: 'id', help: "the EVM chain (default: the wallet's first)" };
+
 export const COMMANDS: CommandSpec[] = [
   {
     words: ['identity', 'new'],
@@ -72,6 +76,57 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'select the identity later commands call with',
     options: {},
     run: async (ctx) => (await identity()).identityUse(ctx),
+  },
+  {
+    words: ['addresses'],
+    args: [],
+    summary: 'your BTC (P2WPKH and Taproot), ETH and SOL addresses',
+    options: {},
+    run: async (ctx) => (await walletCommands()).addresses(ctx),
+  },
+  {
+    words: ['balance'],
+    args: ['[btc|eth|sol|erc20 <token>|spl <mint>]'],
+    summary: 'balances read by the wallet from the chains (all three native assets by default)',
+    options: { from: BTC_FROM, 'chain-id': CHAIN_ID },
+    run: async (ctx) => (await walletCommands()).balance(ctx),
+  },
+  {
+    words: ['send'],
+    args: ['<btc|eth|sol> <to> <amount> | <erc20|spl> <token> <to> <amount>'],
+    summary: 'sign and broadcast a transfer (amounts in whole units: 0.001 BTC, 0.5 ETH)',
+    details:
+      'Shows the fields the wallet will sign and asks for confirmation on a terminal (--yes skips it; without a terminal --yes is required), shows progress while the threshold signature and broadcast run, then prints the txid and an explorer link where the network has one.',
+    options: {
+      yes: { type: 'boolean', help: 'send without asking' },
+      from: BTC_FROM,
+      'fee-rate': { type: 'string', value: 'sat/vB', help: "Bitcoin fee rate (default: the network's median)" },
+      'chain-id': CHAIN_ID,
+    },
+    run: async (ctx) => (await walletCommands()).send(ctx),
+  },
+  {
+    words: ['history'],
+    args: [],
+    summary: 'your sends, with their status refreshed from the chains',
+    options: { limit: { type: 'string', value: 'n', help: 'at most this many (default 50)' } },
+    run: async (ctx) => (await walletCommands()).history(ctx),
+  },
+  {
+    words: ['deploy'],
+    args: [],
+    summary: 'create, install or upgrade the wallet canister (in chunks)',
+    details:
+      "--network local: on the devnet (npm start's, or --host), with its test key dfx_test_key and Bitcoin regtest. --network ic: on mainnet with key_1, Bitcoin mainnet and public RPC providers, a new canister created through the cycles ledger (your identity pays from its cycles ledger balance). With --canister it installs on that canister, or upgrades the wallet there; an upgrade that would change the key names or the Bitcoin network is refused. --dry-run prints the exact calls instead of sending them.",
+    options: {
+      wasm: { type: 'string', value: 'file', help: 'the wallet module (default: build it)' },
+      host: { type: 'string', value: 'url', help: "the IC HTTP interface to deploy through (default: the network's)" },
+      'evm-rpc': { type: 'string', value: 'url,…', help: 'EVM JSON-RPC providers (default: kept on upgrade; mainnet: public ones)' },
+      'solana-rpc': { type: 'string', value: 'url,…', help: 'Solana JSON-RPC providers (as --evm-rpc)' },
+      'dry-run': { type: 'boolean', help: 'print the calls, send nothing' },
+      'root-key': ROOT_KEY,
+    },
+    run: async (ctx) => (await import('./commands/deploy.ts')).deploy(ctx),
   },
   {
     words: ['verify-addresses'],

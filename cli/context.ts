@@ -8,6 +8,9 @@ import type { Deployment, Network } from '../src/lib/deployment.ts';
 import { readSettings } from './config-dir.ts';
 import { readDeploymentFile } from './deployment-file.ts';
 import { CliError } from './exit-codes.ts';
+import { loadSignIdentity } from './identity-store.ts';
+import { connectWallet, okOrThrow } from './wallet-canister.ts';
+import type { Result, WalletService } from '../src/lib/wallet-candid.ts';
 
 export type OptionValues = Record<string, string | boolean | undefined>;
 
@@ -94,4 +97,35 @@ export function parsePrincipal(text: string, what: string): Principal {
   } catch {
     throw new CliError('usage', `${what}: "${text}" is not a principal`);
   }
+}
+
+/** The wallet as a command calls it: the actor (failures already CliErrors) and its `Ok`-or-sentence helper. */
+export type WalletClient = {
+  actor: WalletService;
+  canisterId: Principal;
+  principal: Principal;
+  /** One call (transport and certificate failures are CliErrors naming the method). */
+  call<T>(method: string, run: (actor: WalletService) => Promise<T>): Promise<T>;
+  /** As `call`, and an `Err` becomes a CliError 'canister' with the error's sentence. */
+  ok<T>(method: string, run: (actor: WalletService) => Promise<Result<T, unknown>>): Promise<T>;
+  config(): ReturnType<WalletService['config']>;
+};
+
+/**
+ * The wallet as the selected identity, through the network's IC HTTP interface; certificates are
+ * checked against the root key of `rootKey(ctx)` (the devnet's is the one npm start fetched and
+ * recorded; mainnet's is built in, never fetched).
+ */
+export async function openWallet(ctx: Context): Promise<WalletClient> {
+  const canisterId = walletCanisterId(ctx);
+  const identity = loadSignIdentity({ configDir: ctx.configDir, name: identityName(ctx) });
+  const actor = await connectWallet({ host: host(ctx), rootKey: rootKey(ctx), identity, canisterId });
+  return {
+    actor,
+    canisterId,
+    principal: identity.getPrincipal(),
+    call: (_method, run) => run(actor),
+    ok: async (_method, run) => okOrThrow(await run(actor)),
+    config: () => actor.config(),
+  };
 }

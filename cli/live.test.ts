@@ -1,187 +1,273 @@
 /**
- * The `wallet` command line end to end on the live devnet (issue 8): the devnet runs live with its
- * IC HTTP interface, the wallet canister is created and installed through it by an agent alone
- * (chunked, as the Wasm is over 2 MiB), and cli/bin/wallet, as a child process with its own
- * identities and a deployment record, calls the wallet through @icp-sdk/core's HttpAgent:
- * verify-addresses and audit verify/proof succeed, and fail on tampered input.
+ * `npm start` and the `wallet` command line end to end, each as a child process, as a user runs
+ * them: npm start builds and deploys the wallet on a live devnet with its local chains; the CLI
+ * creates an identity, reads its addresses, sees balances funded through the devnet's admin
+ * routes and the local nodes, sends on all three chains (balances checked after, to the unit),
+ * verifies the signature log and the addresses (and fails on tampered input), and deploys and
+ * upgrades the wallet in chunks, the mainnet configuration included. An agent of our own queries
+ * the wallet; SIGINT stops everything in bounded time.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Actor, HttpAgent, type SignIdentity } from '@icp-sdk/core/agent';
+import { Actor, HttpAgent } from '@icp-sdk/core/agent';
 import { IDL } from '@icp-sdk/core/candid';
+import { Ed25519KeyIdentity } from '@icp-sdk/core/identity';
 import { Principal } from '@icp-sdk/core/principal';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { base64urlnopad } from '@scure/base';
-import { DEFAULT_THRESHOLD_SEED, startDevnet, type Devnet } from '../devnet/src/devnet.ts';
-import { mgmt } from '../devnet/src/ic/management-idl.ts';
-import { ThresholdKeys } from '../devnet/src/services/threshold/index.ts';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { walletIdlFactory, type WalletService } from '../src/lib/wallet-candid.ts';
-import { ALICE, configArg, DEVNET_CONFIG, OPERATOR, offlineAddresses, walletBuild } from '../test/support/wallet.ts';
-import { tempDir, walletAsync } from './test-support.ts';
+import { CYCLES_LEDGER_ID, CYCLES_LEDGER_TYPES, createWalletCanister } from './deploy.ts';
+import { tempDir, wallet as runWallet, type Run } from './test-support.ts';
 
-let devnet: Devnet;
-let canisterId: Principal;
-let operator: WalletService;
+const ROOT = join(import.meta.dirname, '..');
 const home = tempDir('wallet-live-');
-const deployment = join(home, 'deployment.json');
+const stateDir = join(home, 'state');
+const deploymentPath = join(stateDir, 'deployment.json');
 
-/** The PKCS#8 PEM of a test identity's Ed25519 secret (the fixed seeds of test/support/wallet.ts). */
-function pemOf(seed: number): string {
-  const secret = new Uint8Array(32).fill(seed);
-  const jwk = { kty: 'OKP', crv: 'Ed25519', d: base64urlnopad.encode(secret), x: base64urlnopad.encode(ed25519.getPublicKey(secret)) };
-  return createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string;
-}
+let start: ChildProcess;
+let output = '';
+let urls: Record<string, string>;
+let exited: Promise<number | null>;
 
-async function managementCall(agent: HttpAgent, method: keyof typeof mgmt, arg: unknown, effective: Principal): Promise<Uint8Array> {
-  const spec = mgmt[method] as { arg: IDL.Type };
-  const { reply } = await agent.update(Principal.managementCanister(), {
-    methodName: method,
-    arg: IDL.encode([spec.arg], [arg]),
-    effectiveCanisterId: effective,
-  });
-  return new Uint8Array(reply);
-}
-
-/** Create and install the wallet with an agent alone: create, upload 1 MB chunks, install_chunked_code. */
-async function deployWallet(agent: HttpAgent): Promise<Principal> {
-  const firstApplicationId = Principal.fromText('lxzze-o7777-77777-aaaaa-cai');
-  const created = await managementCall(
-    agent,
-    'provisional_create_canister_with_cycles',
-    { amount: [100_000_000_000_000n], settings: [], specified_id: [], sender_canister_version: [] },
-    firstApplicationId,
-  );
-  const [{ canister_id: id }] = IDL.decode([mgmt.provisional_create_canister_with_cycles.ret], created) as unknown as [
-    { canister_id: Principal },
-  ];
-  const wasm = walletBuild().wasm;
-  const hashes: { hash: Uint8Array }[] = [];
-  for (let at = 0; at < wasm.length; at += 1_000_000) {
-    const reply = await managementCall(agent, 'upload_chunk', { canister_id: id, chunk: wasm.subarray(at, at + 1_000_000) }, id);
-    hashes.push(IDL.decode([mgmt.upload_chunk.ret], reply)[0] as unknown as { hash: Uint8Array });
-  }
-  await managementCall(
-    agent,
-    'install_chunked_code',
-    {
-      mode: { install: null },
-      target_canister: id,
-      store_canister: [],
-      chunk_hashes_list: hashes,
-      wasm_module_hash: sha256(wasm),
-      arg: configArg(DEVNET_CONFIG),
-      sender_canister_version: [],
-    },
-    id,
-  );
-  return id;
-}
+const wallet = (args: string[]): Run => runWallet([...args, '--deployment', deploymentPath], { configHome: home });
+const json = (r: Run) => {
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+const post = async (url: string, body: unknown) => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(response.status, 200, await response.clone().text());
+  return response.json();
+};
+const rpc = async (url: string, method: string, params: unknown[]) => {
+  const answer = (await post(url, { jsonrpc: '2.0', id: 1, method, params })) as { result?: unknown; error?: unknown };
+  assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+  return answer.result;
+};
 
 before(async () => {
-  walletBuild();
-  devnet = await startDevnet({ live: true, log: () => {} });
-  const live = devnet.live!;
-  const agent = await HttpAgent.create({
-    host: live.httpInterfaceUrl,
-    identity: OPERATOR as SignIdentity,
-    rootKey: live.rootKey,
-    shouldFetchRootKey: false,
+  start = spawn(process.execPath, ['scripts/start.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, XDG_CONFIG_HOME: home, HOME: home, DEVNET_PORT: '0', DEVNET_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  canisterId = await deployWallet(agent);
-  operator = Actor.createActor<WalletService>(walletIdlFactory, { agent, canisterId });
-
-  const keys = new ThresholdKeys({ seed: DEFAULT_THRESHOLD_SEED });
-  const masterKeys = (['ecdsa_secp256k1', 'schnorr_bip340secp256k1', 'schnorr_ed25519'] as const).map((keyType) => {
-    const { publicKey, chainCode } = keys.masterPublicKey({ keyType, keyName: 'dfx_test_key' });
-    return { keyType, keyName: 'dfx_test_key', publicKeyHex: bytesToHex(publicKey), chainCodeHex: bytesToHex(chainCode) };
+  exited = new Promise((resolve) => start.on('exit', (code) => resolve(code)));
+  start.stdout!.on('data', (d) => (output += d));
+  start.stderr!.on('data', (d) => (output += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up in 240 s:\n${output}`)), 240_000);
+    const poll = setInterval(() => {
+      if (output.includes('ready: Ctrl-C stops everything')) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve();
+      }
+    }, 100);
+    void exited.then((code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
   });
-  writeFileSync(
-    deployment,
-    JSON.stringify({
-      network: 'local',
-      host: live.httpInterfaceUrl,
-      rootKeyHex: bytesToHex(live.rootKey),
-      canisters: { wallet: canisterId.toText(), frontend: null },
-      masterKeys,
-    }),
+  urls = Object.fromEntries(
+    output
+      .split('\n')
+      .map((line) => line.match(/^([A-Za-z ]+): (http:\/\/\S+?)\/?(?: |$)/))
+      .filter((m) => m !== null)
+      .map((m) => [m[1], m[2]]),
   );
-  for (const [name, seed] of [
-    ['alice', 1],
-    ['operator', 200],
-  ] as const) {
-    writeFileSync(join(home, `${name}.pem`), pemOf(seed));
-    assert.equal((await walletAsync(['identity', 'import', name, join(home, `${name}.pem`)], { configHome: home })).status, 0);
-  }
 });
 
 after(async () => {
-  await devnet?.stop();
+  if (start.exitCode === null) start.kill('SIGKILL');
 });
 
-const run = (args: string[]) => walletAsync([...args, '--deployment', deployment], { configHome: home });
-
-describe('wallet CLI on the live devnet', () => {
-  test('verify-addresses: the wallet answers Alice over HttpAgent and every address matches the offline derivation', async () => {
-    const r = await run(['verify-addresses', ALICE.getPrincipal().toText(), '--identity', 'alice', '--json']);
-    assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.answered, offlineAddresses({ canisterId, principal: ALICE.getPrincipal() }));
-    assert.deepEqual(out.derived, out.answered);
-    assert.deepEqual([out.verified, out.mismatches, out.unanswered, out.answerSource], [true, [], [], `canister ${canisterId.toText()}`]);
-  });
-
-  test('verify-addresses fails (exit 1) when the master keys it derives from are not the ones the wallet uses', async () => {
-    const wrong = JSON.parse(readFileSync(deployment, 'utf8')).masterKeys;
-    wrong[0].publicKeyHex = bytesToHex(secp256k1.getPublicKey(new Uint8Array(32).fill(3), true)); // another ECDSA master key
-    const file = join(home, 'wrong-keys.json');
-    writeFileSync(file, JSON.stringify(wrong));
-    const r = await run(['verify-addresses', ALICE.getPrincipal().toText(), '--identity', 'alice', '--master-keys', file, '--json']);
-    assert.equal(r.status, 1, r.stderr);
+describe('npm start', () => {
+  test('prints one line per service with its URL, and records the deployment', () => {
+    const deployment = JSON.parse(readFileSync(deploymentPath, 'utf8'));
+    const wallet = deployment.canisters.wallet;
+    assert.equal(deployment.network, 'local');
+    assert.equal(deployment.host, urls['IC HTTP interface']);
+    assert.match(output, new RegExp(`^wallet: ${wallet} at ${deployment.host} `, 'm'));
+    assert.match(output, /^frontend: /m);
+    assert.match(urls.EVM, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(urls.Solana, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(urls['bitcoin admin'], /^http:\/\/127\.0\.0\.1:\d+\/instances\/\d+\/devnet\/bitcoin$/);
     assert.deepEqual(
-      JSON.parse(r.stdout).mismatches.map((m: { field: string }) => m.field),
-      ['btc_p2wpkh', 'eth'],
+      deployment.masterKeys.map((k: { keyType: string; keyName: string }) => `${k.keyType}/${k.keyName}`),
+      ['ecdsa_secp256k1/dfx_test_key', 'schnorr_bip340secp256k1/dfx_test_key', 'schnorr_ed25519/dfx_test_key'],
     );
   });
 
-  test('audit verify as the controller: the certified log verifies, then extends the saved head; a tampered saved head fails', async () => {
-    await operator.admin_pause_signing('maintenance');
-    await operator.admin_resume_signing();
-    const saved = join(home, 'head.json');
-    const first = await run(['audit', 'verify', '--identity', 'operator', '--save-head', saved, '--json']);
-    assert.equal(first.status, 0, first.stderr);
-    const head = await operator.audit_head();
-    assert.equal(
-      first.stdout.replace(/"certificateTimeNanos":"\d+"/, '"certificateTimeNanos":"…"'),
-      `${JSON.stringify({ canister: canisterId.toText(), length: head.length.toString(), rootHash: bytesToHex(head.head_hash), certificateTimeNanos: '…', entriesVerified: Number(head.length), consistentWith: null })}\n`,
-    );
-    assert.ok(head.length >= 2n);
+  test('answers an agent that fetched the root key: the wallet runs with the devnet keys and local providers', async () => {
+    const deployment = JSON.parse(readFileSync(deploymentPath, 'utf8'));
+    const agent = await HttpAgent.create({ host: deployment.host, shouldFetchRootKey: true, identity: Ed25519KeyIdentity.generate() });
+    assert.equal(bytesToHex(agent.rootKey!), deployment.rootKeyHex);
+    const actor = Actor.createActor<WalletService>(walletIdlFactory, { agent, canisterId: deployment.canisters.wallet });
+    assert.deepEqual(await actor.config(), {
+      ecdsa_key_name: 'dfx_test_key',
+      schnorr_key_name: 'dfx_test_key',
+      bitcoin_network: { regtest: null },
+      evm_chains: [{ chain_id: 31337n, name: 'Devnet EVM', rpc_urls: [urls.EVM] }],
+      solana: { cluster: { localnet: null }, rpc_urls: [urls.Solana] },
+    });
+  });
+});
 
-    await operator.admin_pause_signing('again');
-    const second = await run(['audit', 'verify', '--identity', 'operator', '--since', saved, '--json']);
-    assert.equal(second.status, 0, second.stderr);
-    assert.deepEqual(JSON.parse(second.stdout).consistentWith, { length: head.length.toString(), rootHash: bytesToHex(head.head_hash) });
+describe('the wallet command line on the live devnet', () => {
+  let alice: { principal: string };
+  let addrs: { btc_p2wpkh: string; btc_p2tr: string; eth: string; sol: string };
 
-    const tampered = JSON.parse(readFileSync(saved, 'utf8'));
-    tampered.rootHash = tampered.rootHash.replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
-    const tamperedFile = join(home, 'tampered-head.json');
-    writeFileSync(tamperedFile, JSON.stringify(tampered));
-    const bad = await run(['audit', 'verify', '--identity', 'operator', '--since', tamperedFile]);
-    assert.equal(bad.status, 1, bad.stderr);
-    assert.match(bad.stderr, /is not an extension of the head saved in .*\(root-mismatch\)/);
+  test('identity new, then addresses that verify-addresses re-derives offline', () => {
+    alice = json(wallet(['identity', 'new', 'alice', '--json']));
+    assert.equal(wallet(['identity', 'use', 'alice']).status, 0);
+    addrs = json(wallet(['addresses', '--json']));
+    assert.equal(addrs.btc_p2wpkh.slice(0, 6), 'bcrt1q');
+    assert.equal(addrs.btc_p2tr.slice(0, 6), 'bcrt1p');
+    assert.match(addrs.eth, /^0x[0-9a-fA-F]{40}$/);
+    const verified = json(wallet(['verify-addresses', alice.principal, '--json']));
+    assert.equal(verified.verified, true);
+    assert.deepEqual(verified.derived, { btc_p2wpkh: addrs.btc_p2wpkh, btc_p2tr: addrs.btc_p2tr, eth: addrs.eth, sol: addrs.sol });
+
+    const tampered = join(home, 'tampered-answer.json');
+    writeFileSync(tampered, JSON.stringify({ ...addrs, eth: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' }));
+    const refused = wallet(['verify-addresses', alice.principal, '--answer', tampered]);
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stdout, /✗ eth {8}derived 0x[0-9a-fA-F]{40}, but .* answered 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266/);
   });
 
-  test("audit proof: the controller's own entries verify; Alice reads everything only if named auditor (exit 4 with the sentence)", async () => {
-    const proof = await run(['audit', 'proof', '--identity', 'operator', '--json']);
-    assert.equal(proof.status, 0, proof.stderr);
-    assert.ok(JSON.parse(proof.stdout).entries.length >= 3);
-    const alice = await run(['audit', 'verify', '--identity', 'alice']);
-    assert.equal(alice.status, 4);
-    assert.match(alice.stderr, /^wallet: Only .+ may do this\.\n$/);
+  test('funded through the admin routes and the local nodes, then balance', async () => {
+    await post(`${urls['bitcoin admin']}/fund`, { address: addrs.btc_p2wpkh, amountSats: '100000000' });
+    await post(`${urls['bitcoin admin']}/mine`, { blocks: 1 });
+    await rpc(urls.EVM, 'hardhat_setBalance', [addrs.eth, '0xde0b6b3a7640000']);
+    await rpc(urls.Solana, 'requestAirdrop', [addrs.sol, 2_000_000_000]);
+    const { balances } = json(wallet(['balance', '--json']));
+    assert.deepEqual(
+      balances.map((b: { asset: string; units: string; address: string }) => [b.asset, b.units, b.address]),
+      [
+        ['BTC', '100000000', addrs.btc_p2wpkh],
+        ['ETH', '1000000000000000000', addrs.eth],
+        ['SOL', '2000000000', addrs.sol],
+      ],
+    );
+  });
+
+  test('send btc, eth and sol: each lands and the balance drops by amount plus fee', async () => {
+    const btc = json(wallet(['send', 'btc', 'bcrt1q6rhpng9evdsfnn833a4f4vej0asu6dk5srld6x', '0.1', '--yes', '--json']));
+    assert.match(btc.txid, /^[0-9a-f]{64}$/);
+    assert.equal(btc.explorer, null);
+    await post(`${urls['bitcoin admin']}/mine`, { blocks: 1 });
+    const eth = json(wallet(['send', 'eth', '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0.25', '--yes', '--json']));
+    const receipt = (await rpc(urls.EVM, 'eth_getTransactionReceipt', [eth.txid])) as { gasUsed: string; effectiveGasPrice: string };
+    const sol = json(wallet(['send', 'sol', '11111111111111111111111111111112', '0.5', '--yes', '--json']));
+    assert.equal(typeof sol.txid, 'string');
+
+    const { balances } = json(wallet(['balance', '--json']));
+    assert.deepEqual(
+      balances.map((b: { units: string }) => b.units),
+      [
+        (100_000_000n - 10_000_000n - BigInt(btc.fee)).toString(),
+        (10n ** 18n - 25n * 10n ** 16n - BigInt(receipt.gasUsed) * BigInt(receipt.effectiveGasPrice)).toString(),
+        (2_000_000_000n - 500_000_000n - 5_000n).toString(),
+      ],
+    );
+    const history = json(wallet(['history', '--json']));
+    assert.deepEqual(
+      history.transactions.map((t: { chain: string; txid: string }) => [t.chain, t.txid]),
+      [
+        ['sol', sol.txid],
+        ['eth', eth.txid],
+        ['btc', btc.txid],
+      ],
+    );
+
+    const unconfirmed = wallet(['send', 'sol', '11111111111111111111111111111112', '0.5']);
+    assert.deepEqual(
+      [unconfirmed.status, unconfirmed.stderr],
+      [2, 'wallet: refusing to send without confirmation: not a terminal, so pass --yes to send\n'],
+    );
+  });
+
+  test('audit verify as the controller checks the whole log and its saved head; a tampered saved head fails', () => {
+    const verified = json(wallet(['audit', 'verify', '--identity', 'default', '--json']));
+    assert.equal(verified.length, '3');
+    assert.equal(verified.entriesVerified, 3);
+    const again = json(wallet(['audit', 'verify', '--identity', 'default', '--json']));
+    assert.deepEqual(again.consistentWith, { length: '3', rootHash: verified.rootHash });
+
+    const forged = join(home, 'forged-head.json');
+    writeFileSync(forged, JSON.stringify({ canister: verified.canister, length: '2', rootHash: 'ab'.repeat(32) }));
+    const refused = wallet(['audit', 'verify', '--identity', 'default', '--since', forged]);
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /^wallet: the log is not an extension of the head saved in /);
+
+    const notAuditor = wallet(['audit', 'verify']);
+    assert.equal(notAuditor.status, 4);
+    assert.match(notAuditor.stderr, /^wallet: .*(controller|auditor)/i);
+
+    const proof = json(wallet(['audit', 'proof', '--json']));
+    assert.deepEqual(
+      proof.entries.map((e: { index: string }) => e.index),
+      ['0', '1', '2'],
+    );
+  });
+
+  test('deploy: a new canister installed in chunks, upgraded, and the mainnet configuration installed through the same calls', async () => {
+    const deployment = JSON.parse(readFileSync(deploymentPath, 'utf8'));
+    const wasm = join(ROOT, '.azle', 'wallet', 'wallet.wasm');
+    const installed = json(wallet(['deploy', '--network', 'local', '--wasm', wasm, '--identity', 'alice', '--json']));
+    assert.equal(installed.mode, 'install');
+    assert.equal(installed.chunks, Math.ceil(readFileSync(wasm).length / 1_048_576));
+    assert.equal(JSON.parse(readFileSync(deploymentPath, 'utf8')).canisters.wallet, installed.canisterId);
+    const upgraded = json(
+      wallet(['deploy', '--network', 'local', '--wasm', wasm, '--identity', 'alice', '--canister', installed.canisterId, '--json']),
+    );
+    assert.equal(upgraded.mode, 'upgrade');
+
+    // The mainnet path, through the devnet (which has key_1 and the mainnet Bitcoin canister id).
+    const mainnetArgs = ['--network', 'ic', '--host', deployment.host, '--root-key', deployment.rootKeyHex, '--wasm', wasm];
+    const keyChange = wallet(['deploy', ...mainnetArgs, '--identity', 'alice', '--canister', installed.canisterId]);
+    assert.deepEqual(
+      [keyChange.status, keyChange.stderr],
+      [
+        2,
+        `wallet: refusing to upgrade wallet ${installed.canisterId}: the key configuration would change (ecdsa_key_name dfx_test_key → key_1, schnorr_key_name dfx_test_key → key_1, bitcoin_network regtest → mainnet), which would change every address; deploy a new canister instead\n`,
+      ],
+    );
+    const aliceKey = Ed25519KeyIdentity.generate();
+    const agent = await HttpAgent.create({ host: deployment.host, identity: aliceKey, shouldFetchRootKey: true });
+    const empty = await createWalletCanister({ agent, network: 'local', controllers: [Principal.fromText(alice.principal)] });
+    const mainnet = json(wallet(['deploy', ...mainnetArgs, '--identity', 'alice', '--canister', empty.toText(), '--json']));
+    assert.deepEqual([mainnet.mode, mainnet.ecdsaKeyName, mainnet.bitcoinNetwork], ['install', 'key_1', 'mainnet']);
+    const actor = Actor.createActor<WalletService>(walletIdlFactory, { agent, canisterId: empty });
+    const config = await actor.config();
+    assert.deepEqual([config.ecdsa_key_name, config.schnorr_key_name, config.bitcoin_network], ['key_1', 'key_1', { mainnet: null }]);
+    assert.equal(config.evm_chains[0].chain_id, 1n);
+
+    // Creation on mainnet goes through the cycles ledger: the exact request, not sent.
+    const dry = json(wallet(['deploy', '--network', 'ic', '--wasm', wasm, '--identity', 'alice', '--dry-run', '--json']));
+    assert.deepEqual(
+      dry.calls.map((c: { canister: string; method: string }) => [c.canister, c.method]),
+      [[CYCLES_LEDGER_ID, 'create_canister']],
+    );
+    const [args] = IDL.decode([CYCLES_LEDGER_TYPES.createArgs], hexToBytes(dry.calls[0].argHex)) as unknown as [
+      { amount: bigint; creation_args: [{ settings: [{ controllers: [Principal[]] }] }] },
+    ];
+    assert.equal(args.amount, 60_000_000_000_000n);
+    assert.deepEqual(
+      args.creation_args[0].settings[0].controllers[0].map((p) => p.toText()),
+      [alice.principal],
+    );
+  });
+});
+
+describe('npm start shutdown', () => {
+  test('SIGINT stops it, exit code 0, in under 10 s, and its ports close', async () => {
+    const t0 = Date.now();
+    start.kill('SIGINT');
+    const code = await exited;
+    const elapsed = Date.now() - t0;
+    assert.equal(code, 0, output);
+    assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
+    await assert.rejects(fetch(`${urls['IC HTTP interface']}/api/v2/status`));
+    await assert.rejects(fetch(urls.EVM, { method: 'POST' }));
   });
 });

@@ -2,7 +2,8 @@
  * `wallet audit verify` and `wallet audit proof`: the signature log (issue 7) checked against the
  * certified head with the RFC 9162 verifiers of src/lib/audit.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Principal } from '@icp-sdk/core/principal';
 import { appendLeaf, leafHash, MemoryMerkleNodeStore, rootHash, verifyConsistency, verifyInclusion } from '../../src/lib/audit/index.ts';
@@ -101,7 +102,11 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
 
   // An earlier head: the canister's consistency proof must verify, and our tree's prefix must have that root.
   let consistentWith: { length: bigint; rootHash: string } | null = null;
-  const sincePath = stringOption(ctx, 'since');
+  // Against the live canister, the last verified head is kept in the config directory: each run
+  // checks the log extends it, then saves the new one (--since and --save-head name other files).
+  const live = stringOption(ctx, 'from') === undefined;
+  const kept = join(ctx.configDir, 'audit-heads', `${canisterId.toText()}.json`);
+  const sincePath = stringOption(ctx, 'since') ?? (live && existsSync(kept) ? kept : undefined);
   if (sincePath !== undefined) {
     const saved = readSavedHead(sincePath);
     if (saved.canister !== canisterId.toText())
@@ -112,10 +117,13 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
         `the log shrank: ${sincePath} recorded ${saved.length} entries, the certified head has ${head.length}`,
       );
     }
-    const proof = await source.consistencyProof({ size1: saved.length, size2: head.length });
-    await verifying(`the log is not an extension of the head saved in ${sincePath}`, () =>
-      verifyConsistency({ size1: saved.length, size2: head.length, rootHash1: saved.rootHash, rootHash2: head.rootHash, proof }),
-    );
+    // From an empty log every log is an extension (RFC 9162 has no proof from size 0).
+    if (saved.length > 0n) {
+      const proof = await source.consistencyProof({ size1: saved.length, size2: head.length });
+      await verifying(`the log is not an extension of the head saved in ${sincePath}`, () =>
+        verifyConsistency({ size1: saved.length, size2: head.length, rootHash1: saved.rootHash, rootHash2: head.rootHash, proof }),
+      );
+    }
     if (bytesToHex(rootHash({ store, size: saved.length })) !== bytesToHex(saved.rootHash)) {
       throw new CliError(
         'verificationFailed',
@@ -125,8 +133,9 @@ export async function auditVerify(ctx: Context): Promise<CommandResult> {
     consistentWith = { length: saved.length, rootHash: bytesToHex(saved.rootHash) };
   }
 
-  const savePath = stringOption(ctx, 'save-head');
+  const savePath = stringOption(ctx, 'save-head') ?? (live ? kept : undefined);
   if (savePath !== undefined) {
+    if (savePath === kept) mkdirSync(dirname(kept), { recursive: true, mode: 0o700 });
     const record = { canister: canisterId.toText(), length: head.length.toString(), rootHash: bytesToHex(head.rootHash) };
     writeFileSync(savePath, `${JSON.stringify(record, null, 2)}\n`, { flag: existsSync(savePath) ? 'w' : 'wx' });
   }
