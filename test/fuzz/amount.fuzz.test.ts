@@ -49,7 +49,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
           if (value >= 0n) assert.equal(parseUnits({ value: printed, decimals: d }), value);
         },
       ),
-      params(400),
+      params(200),
     );
   });
 
@@ -63,7 +63,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
         const fractionDigits = (text.split('.')[1] ?? '').length;
         if (theirs.ok && theirs.value <= MAX_UINT256 && fractionDigits <= d) bothAccept(mine, theirs, (a, b) => assert.equal(a, b));
       }),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(decimalString.chain(mutateString), decimals, (text, d) => {
@@ -73,7 +73,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
           (a, b) => assert.equal(a, b),
         );
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -82,7 +82,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
       fc.property(units, fc.integer({ min: 81, max: 255 }), (value, d) => {
         assert.equal(parseUnits({ value: formatUnits({ value, decimals: d }), decimals: d }), value);
       }),
-      params(200),
+      params(100),
     );
     fc.assert(
       fc.property(fc.oneof(hostile, fc.integer({ min: 256 }), fc.integer({ max: -1 })), (d) => {
@@ -96,7 +96,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
           InvalidDecimalsError,
         );
       }),
-      params(300),
+      params(150),
     );
   });
 
@@ -118,7 +118,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
         ours(() => parseUnits(args as never));
         ours(() => formatUnits(args as never));
       }),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(fc.integer({ min: MAX_AMOUNT_LENGTH + 1, max: 5000 }), (length) => {
@@ -127,7 +127,7 @@ describe('amount differential fuzz: src/lib parseUnits and formatUnits', () => {
           InvalidAmountError,
         );
       }),
-      params(50),
+      params(25),
     );
   });
 });
@@ -158,7 +158,7 @@ describe('amount differential fuzz: chain amounts', () => {
             (a, b) => assert.equal(a, b),
           );
       }),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(fc.constantFrom(...chains), decimalString.chain(mutateString), (chain, text) => {
@@ -170,7 +170,7 @@ describe('amount differential fuzz: chain amounts', () => {
         );
         if (mine.ok) assert.ok(mine.value <= chain.max);
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -190,7 +190,7 @@ describe('amount differential fuzz: chain amounts', () => {
             (a, b) => assert.equal(a, b),
           );
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -220,7 +220,7 @@ describe('amount differential fuzz: chain amounts', () => {
         ours(() => btc.assertSatoshis({ value, name: d } as never));
         ours(() => btc.assertSatoshis(value as never));
       }),
-      params(400),
+      params(200),
     );
   });
 });

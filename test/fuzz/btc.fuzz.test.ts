@@ -98,7 +98,7 @@ describe('btc differential fuzz: addresses', () => {
           refused(tr, btc.InvalidPublicKeyError);
         }
       }),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(hostile, hostile, (publicKey, net) => {
@@ -121,7 +121,7 @@ describe('btc differential fuzz: addresses', () => {
           );
         }
       }),
-      params(300),
+      params(150),
     );
   });
 
@@ -136,7 +136,7 @@ describe('btc differential fuzz: addresses', () => {
         if (valid) bothAccept(tweaked, theirs, (a, b) => assert.equal(toHex(a), toHex(b)));
         else refused(tweaked, btc.InvalidPublicKeyError);
       }),
-      params(300),
+      params(150),
     );
   });
 
@@ -157,7 +157,7 @@ describe('btc differential fuzz: addresses', () => {
           }
         }
       }),
-      params(300),
+      params(150),
     );
   });
 
@@ -179,7 +179,7 @@ describe('btc differential fuzz: addresses', () => {
           }
         },
       ),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(hostile, hostile, (address, net) => {
@@ -187,7 +187,7 @@ describe('btc differential fuzz: addresses', () => {
         ours(() => btc.parseAddress({ address, network: 'mainnet' } as never));
         ours(() => btc.parseAddress(address as never));
       }),
-      params(300),
+      params(150),
     );
   });
 });
@@ -230,7 +230,7 @@ describe('btc differential fuzz: size and fee', () => {
           );
         },
       ),
-      params(200),
+      params(100),
     );
     fc.assert(
       fc.property(
@@ -245,7 +245,7 @@ describe('btc differential fuzz: size and fee', () => {
           if (mine.ok) assert.ok(Number.isSafeInteger(mine.value) && mine.value > 0);
         },
       ),
-      params(300),
+      params(150),
     );
   });
 
@@ -257,7 +257,7 @@ describe('btc differential fuzz: size and fee', () => {
         const expected = exact / 1000n + (exact % 1000n === 0n ? 0n : 1n);
         assert.equal(btc.estimateFee({ vsize, feeRate: rate }), expected);
       }),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(
@@ -272,7 +272,7 @@ describe('btc differential fuzz: size and fee', () => {
           ours(() => btc.estimateFee(vsize as never));
         },
       ),
-      params(300),
+      params(150),
     );
   });
 });
@@ -334,7 +334,7 @@ describe('btc differential fuzz: buildTransaction', () => {
         assert.ok(vsize * 4 <= btc.MAX_STANDARD_TX_WEIGHT);
         for (const out of parsed.outs) assert.ok(out.value >= 294n, 'no dust');
       }),
-      params(100),
+      params(50),
     );
   });
 
@@ -358,7 +358,7 @@ describe('btc differential fuzz: buildTransaction', () => {
           bitcoin.Transaction.fromBuffer(btc.serializeTransaction(mine.value.transaction));
         }
       }),
-      params(400),
+      params(200),
     );
   });
 });
@@ -462,7 +462,7 @@ describe('btc differential fuzz: hand-built transactions', () => {
           else bothAccept(one, { ok: true, value: each }, (a, b) => assert.equal(toHex(a), b));
         });
       }),
-      params(200),
+      params(100),
     );
   });
 
@@ -491,7 +491,7 @@ describe('btc differential fuzz: hand-built transactions', () => {
         else refused(sighashes, btc.UnsupportedInputError);
         refused(finalized, btc.SignatureCountError);
       }),
-      params(400),
+      params(200),
     );
   });
 });
@@ -559,7 +559,7 @@ describe('btc differential fuzz: signatures', () => {
           }
         });
       }),
-      params(40),
+      params(20),
     );
   });
 
@@ -586,7 +586,7 @@ describe('btc differential fuzz: signatures', () => {
           if (mine.ok) bitcoin.Transaction.fromHex(mine.value.hex);
         },
       ),
-      params(60),
+      params(30),
     );
   });
 
@@ -609,7 +609,7 @@ describe('btc differential fuzz: signatures', () => {
           assert.ok(ecc.verifySchnorr(sighash, btc.taprootOutputKey(s.publicKey), witness[0]));
         }
       }),
-      params(60),
+      params(30),
     );
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, (signature, publicKey, sighash, index) => {
@@ -629,7 +629,7 @@ describe('btc differential fuzz: signatures', () => {
         const type = btc.inputTypeOf(signature as never);
         assert.ok(type === undefined || signature instanceof Uint8Array);
       }),
-      params(300),
+      params(150),
     );
   });
 });

@@ -63,7 +63,7 @@ describe('eth differential fuzz: addresses and keys', () => {
           );
         },
       ),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(wallet, (w) => {
@@ -73,7 +73,7 @@ describe('eth differential fuzz: addresses and keys', () => {
           (a, b) => assert.equal(a, b),
         );
       }),
-      params(200),
+      params(100),
     );
   });
 
@@ -97,7 +97,7 @@ describe('eth differential fuzz: addresses and keys', () => {
           assert.equal(is.value, mine.ok);
         },
       ),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(hostile, (input) => {
@@ -112,7 +112,7 @@ describe('eth differential fuzz: addresses and keys', () => {
         ours(() => eth.publicKeyToAddress(input as never));
         ours(() => eth.uncompressedPublicKey(input as never));
       }),
-      params(300),
+      params(150),
     );
   });
 });
@@ -134,7 +134,7 @@ describe('eth differential fuzz: ERC-20 call data', () => {
           assert.deepEqual(decoded, { to: ethers.getAddress(to), amount });
         }
       }),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(
@@ -147,7 +147,7 @@ describe('eth differential fuzz: ERC-20 call data', () => {
           );
         },
       ),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(hostile, hostile, (to, amount) => {
@@ -158,7 +158,7 @@ describe('eth differential fuzz: ERC-20 call data', () => {
           eth.InvalidCallDataError,
         );
       }),
-      params(300),
+      params(150),
     );
   });
 });
@@ -208,7 +208,7 @@ describe('eth differential fuzz: transactions', () => {
           (a, b) => assert.equal(ethers.hexlify(a), b.unsignedHash),
         );
       }),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(
@@ -233,7 +233,7 @@ describe('eth differential fuzz: transactions', () => {
           }
         },
       ),
-      params(400),
+      params(200),
     );
   });
 
@@ -258,7 +258,7 @@ describe('eth differential fuzz: transactions', () => {
         assert.equal(eth.transactionHash(ethers.getBytes(signed.rawTransaction)), ethers.keccak256(signed.rawTransaction));
         assert.equal(ethers.hexlify(eth.serializeSignedTransaction({ transaction: tx, signature: signed.signature })), theirs.serialized);
       }),
-      params(60),
+      params(30),
     );
   });
 
@@ -284,7 +284,7 @@ describe('eth differential fuzz: transactions', () => {
           ours(() => eth.transactionHash(junk as never));
         },
       ),
-      params(60),
+      params(30),
     );
   });
 });
@@ -312,7 +312,7 @@ describe('eth differential fuzz: messages and signatures', () => {
         // one as the bytes ED B0 80..., which are not UTF-8; we refuse both.
         if (typeof m === 'string' && LONE_SURROGATE.test(m)) refused(mine, eth.InvalidMessageError);
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -329,7 +329,7 @@ describe('eth differential fuzz: messages and signatures', () => {
         assert.deepEqual(recoverable, { r: BigInt(theirs.r), s: BigInt(theirs.s), yParity: theirs.yParity });
         assert.equal(eth.serializeSignature(recoverable), theirs.serialized);
       }),
-      params(60),
+      params(30),
     );
   });
 
@@ -378,7 +378,7 @@ describe('eth differential fuzz: messages and signatures', () => {
           ours(() => eth.assertRecoverableSignature(junk as never));
         },
       ),
-      params(300),
+      params(150),
     );
   });
 });

@@ -71,7 +71,7 @@ describe('sol differential fuzz: addresses', () => {
           (a, b) => assert.equal(a, b),
         );
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -95,7 +95,7 @@ describe('sol differential fuzz: addresses', () => {
           refused(mine, sol.InvalidPublicKeyError);
         }
       }),
-      params(400),
+      params(200),
     );
   });
 
@@ -119,7 +119,7 @@ describe('sol differential fuzz: addresses', () => {
           );
         },
       ),
-      params(400),
+      params(200),
     );
     fc.assert(
       fc.property(hostile, (input) => {
@@ -144,7 +144,7 @@ describe('sol differential fuzz: addresses', () => {
           sol.InvalidAddressError,
         );
       }),
-      params(300),
+      params(150),
     );
   });
 
@@ -158,7 +158,7 @@ describe('sol differential fuzz: addresses', () => {
           (a, b) => assert.equal(a, b.toBase58()),
         );
       }),
-      params(200),
+      params(100),
     );
     fc.assert(
       fc.property(
@@ -169,7 +169,7 @@ describe('sol differential fuzz: addresses', () => {
           ours(() => sol.findAssociatedTokenAddress(args as never));
         },
       ),
-      params(300),
+      params(150),
     );
   });
 
@@ -190,7 +190,7 @@ describe('sol differential fuzz: addresses', () => {
           assert.equal(sol.compareAddresses(left, right), Math.sign(collator.compare(left, right)));
         },
       ),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(hostile, fc.oneof(hostile, anyAddress), (left, right) => {
@@ -198,7 +198,7 @@ describe('sol differential fuzz: addresses', () => {
         if (mine.ok) assert.ok(typeof left === 'string' && typeof right === 'string');
         ours(() => sol.withAddressCollator(left as never));
       }),
-      params(300),
+      params(150),
     );
   });
 });
@@ -218,7 +218,7 @@ describe('sol differential fuzz: transfer messages', () => {
           (a, b) => assert.equal(toHex(a), toHex(b)),
         );
       }),
-      params(300),
+      params(150),
     );
     fc.assert(
       fc.property(
@@ -236,7 +236,7 @@ describe('sol differential fuzz: transfer messages', () => {
           }
         },
       ),
-      params(300),
+      params(150),
     );
   });
 
@@ -279,7 +279,7 @@ describe('sol differential fuzz: transfer messages', () => {
         }
         bothAccept(mine, theirs, (a, b) => assert.equal(toHex(a), toHex(b)));
       }),
-      params(150),
+      params(75),
     );
   });
 
@@ -322,7 +322,7 @@ describe('sol differential fuzz: transfer messages', () => {
           ours(() => sol.compileTransactionMessage(junk as never));
         },
       ),
-      params(200),
+      params(100),
     );
   });
 });
@@ -339,7 +339,7 @@ describe('sol differential fuzz: signatures', () => {
         assert.equal(mine.signature, base58.encode(signature));
         assert.equal(base64.encode(mine.transactionBytes), mine.wireTransaction);
       }),
-      params(100),
+      params(50),
     );
     fc.assert(
       fc.property(
@@ -362,7 +362,7 @@ describe('sol differential fuzz: signatures', () => {
           ours(() => sol.attachSignature(junk as never));
         },
       ),
-      params(200),
+      params(100),
     );
   });
 });
