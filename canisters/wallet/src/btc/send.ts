@@ -6,7 +6,8 @@
  *   1. the recipient and amount are validated for the configured network;
  *   2. every UTXO of the caller's address (all pages) comes from the Bitcoin canister; coins with
  *      fewer than MIN_CONFIRMATIONS and coins reserved by sends in flight are set aside;
- *   3. the fee rate is the caller's, or the median of `bitcoin_get_current_fee_percentiles`;
+ *   3. the fee rate is the caller's, or the median of `bitcoin_get_current_fee_percentiles` (at
+ *      least the 1 sat/vB minimum relay fee);
  *   4. src/chains' `buildTransaction` selects coins (largest first) and adds change to the caller;
  *   5. the selected coins are reserved before the first await, so a concurrent send never takes them;
  *   6. every input is signed (signing.ts logs each signature) and the witnesses assembled;
@@ -26,11 +27,6 @@ import { ownOutput, signTransaction, type AddressType } from './sign.ts';
 
 /** Coins with at least this many confirmations are spent by `btc_send`. */
 export const MIN_CONFIRMATIONS = 1;
-/**
- * When the Bitcoin canister has no fee percentiles (a quiet regtest chain), Bitcoin Core's
- * minimum relay fee: 1 sat/vB (src/policy/policy.h, DEFAULT_MIN_RELAY_TX_FEE = 1000 sat/kvB).
- */
-const FALLBACK_FEE_RATE_MSAT_PER_VB = 1_000n;
 
 const typeOf = (addressType: BtcBalanceRequest['address_type']): AddressType => ('p2wpkh' in addressType ? 'p2wpkh' : 'p2tr');
 
@@ -75,7 +71,10 @@ export async function btcSend({
   if (feeRate === undefined) {
     const percentiles = await getFeePercentiles();
     if ('Err' in percentiles) return percentiles;
-    feeRate = percentiles.Ok.length > 0 ? percentiles.Ok[Math.floor(percentiles.Ok.length / 2)] : FALLBACK_FEE_RATE_MSAT_PER_VB;
+    // The median; never below the minimum relay fee src/chains enforces (1 sat/vB), which a
+    // quiet chain's percentiles (or none at all, on a fresh regtest chain) can fall under.
+    const median = percentiles.Ok[Math.floor(percentiles.Ok.length / 2)] ?? 0n;
+    feeRate = median > btc.MIN_RELAY_FEE_MILLISAT_PER_VBYTE ? median : btc.MIN_RELAY_FEE_MILLISAT_PER_VBYTE;
   }
   // From here to `reserve`, no await: the selection and the reservation are one atomic step.
   const confirmed = utxos.filter((utxo) => utxo.height > 0 && tipHeight - utxo.height + 1 >= MIN_CONFIRMATIONS);
