@@ -117,7 +117,11 @@ export class WalletApi {
     return this.#call((a) => a.config());
   }
 
+  /** The caller's addresses: the cached ones by query when the wallet has derived them before, else derived now (an update). */
   async addresses(): Promise<Addresses> {
+    const cached = await this.#call((a) => a.cached_addresses());
+    if ('Ok' in cached) return cached.Ok;
+    if (!('NotYetDerived' in cached.Err)) return unwrap(cached);
     return unwrap(await this.#call((a) => a.addresses()));
   }
 
