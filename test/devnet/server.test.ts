@@ -8,6 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PocketIc, PocketIcServer } from '@dfinity/pic';
+import { gzipSync } from 'node:zlib';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { DevnetServer } from '../../devnet/src/server/server.ts';
 import { DEVNET_BIN } from '../support/pic.ts';
 import { ROOT } from '../fixtures/build.ts';
 
@@ -102,6 +106,111 @@ describe('REST errors', () => {
       await pic.tearDown();
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('server hardening', () => {
+  test('oversized bodies (as sent and once decompressed) are refused with 413, and the server keeps serving', async () => {
+    const server = new DevnetServer({ caps: { maxBodyBytes: 1024, maxBlobStoreBytes: 4096 } });
+    const url = `http://127.0.0.1:${await server.listen({ port: 0 })}`;
+    try {
+      const big = await fetch(`${url}/blobstore`, { method: 'POST', body: new Uint8Array(1025) });
+      assert.equal(big.status, 413);
+      assert.deepEqual(await big.json(), { message: "Request body exceeds the devnet's limit of 1024 bytes" });
+      const bomb = await fetch(`${url}/blobstore`, {
+        method: 'POST',
+        headers: { 'content-encoding': 'gzip' },
+        body: new Uint8Array(gzipSync(new Uint8Array(100_000))),
+      });
+      assert.equal(bomb.status, 413);
+      const ok = await fetch(`${url}/blobstore`, { method: 'POST', body: new Uint8Array(1024) });
+      assert.equal(ok.status, 200);
+      assert.equal(await ok.text(), bytesToHex(sha256(new Uint8Array(1024))));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the blob store is capped and a blob is freed with the instance that used it', async () => {
+    const server = new DevnetServer({ caps: { maxBlobStoreBytes: 3000 } });
+    const url = `http://127.0.0.1:${await server.listen({ port: 0 })}`;
+    try {
+      const pic = await PocketIc.create(url);
+      const canisterId = await pic.createCanister();
+      await pic.setStableMemory(canisterId, new Uint8Array(2000).fill(1));
+      assert.equal(server.blobStoreBytes, 2000);
+      const full = await fetch(`${url}/blobstore`, { method: 'POST', body: new Uint8Array(1001) });
+      assert.equal(full.status, 413);
+      assert.match(((await full.json()) as { message: string }).message, /^The blob store is full \(2000 of 3000 bytes\)/);
+      await pic.tearDown();
+      assert.equal(server.blobStoreBytes, 0);
+      assert.equal((await fetch(`${url}/blobstore`, { method: 'POST', body: new Uint8Array(1001) })).status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('negative or fractional cycles and times are refused with 400 and a message', async () => {
+    const server = new DevnetServer();
+    const url = `http://127.0.0.1:${await server.listen({ port: 0 })}`;
+    try {
+      const pic = await PocketIc.create(url);
+      const canisterId = await pic.createCanister();
+      const post = (path: string, body: string) => fetch(`${url}/instances/0${path}`, { method: 'POST', body });
+      const id = JSON.stringify(Buffer.from(canisterId.toUint8Array()).toString('base64'));
+      for (const [path, body, message] of [
+        ['/update/add_cycles', `{"canister_id":${id},"amount":-5}`, 'amount: expected a non-negative integer, got -5'],
+        ['/update/add_cycles', `{"canister_id":${id},"amount":1.5}`, 'amount: expected a non-negative integer, got 1.5'],
+        ['/update/set_time', '{"nanos_since_epoch":-1}', 'nanos_since_epoch: expected a non-negative integer, got -1'],
+        ['/update/set_certified_time', '{"nanos_since_epoch":"soon"}', 'nanos_since_epoch: expected a non-negative integer, got "soon"'],
+        ['/update/submit_ingress_message', '', 'sender: expected base64 text'],
+      ] as const) {
+        const res = await post(path, body);
+        assert.equal(res.status, 400, path);
+        assert.deepEqual(await res.json(), { message }, path);
+      }
+      assert.equal(await pic.getCyclesBalance(canisterId), 1_000_000_000_000_000_000n);
+      await pic.tearDown();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('JSON is parsed exactly: a method name with digits goes through, and integers beyond 2^53 keep every digit', async () => {
+    const server = new DevnetServer();
+    const url = `http://127.0.0.1:${await server.listen({ port: 0 })}`;
+    try {
+      const pic = await PocketIc.create(url);
+      const canisterId = await pic.createCanister();
+      const id = JSON.stringify(Buffer.from(canisterId.toUint8Array()).toString('base64'));
+      const added = await fetch(`${url}/instances/0/update/add_cycles`, {
+        method: 'POST',
+        body: `{"canister_id":${id},"amount":18446744073709551617}`,
+      });
+      assert.equal(await added.text(), `{"cycles":${10n ** 18n + 18446744073709551617n}}`);
+      // The body's string holds ",1234567890123456789,": it is read as the JSON it is, and the
+      // message reaches the canister, which has no code.
+      const submitted = await fetch(`${url}/instances/0/update/submit_ingress_message`, {
+        method: 'POST',
+        body: JSON.stringify({
+          sender: 'BA==',
+          canister_id: JSON.parse(id),
+          method: 'm,1234567890123456789,x',
+          payload: '',
+          effective_principal: 'None',
+        }),
+      });
+      assert.equal(submitted.status, 200);
+      const { Ok } = (await submitted.json()) as { Ok: { message_id: number[] } };
+      const awaited = await fetch(`${url}/instances/0/update/await_ingress_message`, {
+        method: 'POST',
+        body: JSON.stringify({ message_id: Ok.message_id, effective_principal: 'None' }),
+      });
+      assert.match(await awaited.text(), /contains no Wasm module/);
+      await pic.tearDown();
+    } finally {
+      await server.close();
     }
   });
 });

@@ -242,6 +242,28 @@ describe('other endpoints', () => {
     );
   });
 
+  test('a call to a missing method is a certified reject (from the certificate of the v4 call), reject code 5, IC0536', async () => {
+    const { agent } = await actorFor(Ed25519KeyIdentity.generate());
+    await assert.rejects(agent.update(canisterId, { methodName: 'nope', arg: getArg, effectiveCanisterId: canisterId }), (e: Error) => {
+      const code = (e as unknown as { code: { name: string; rejectCode: number; rejectErrorCode: string; rejectMessage: string } }).code;
+      assert.equal(code.name, 'CertifiedRejectErrorCode');
+      assert.equal(code.rejectCode, 5);
+      assert.equal(code.rejectErrorCode, 'IC0536');
+      assert.equal(code.rejectMessage, `Error from Canister ${canisterId.toText()}: Canister has no update method 'nope'.`);
+      return true;
+    });
+  });
+
+  test('a POST that is not application/cbor is refused', async () => {
+    const res = await fetch(`${host}/api/v3/canister/${canisterId.toText()}/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(res.status, 400);
+    assert.equal(await res.text(), 'Unexpected content-type, expected application/cbor.');
+  });
+
   test('reading the status of another sender request is refused with 403', async () => {
     const alice = Ed25519KeyIdentity.generate();
     const { agent } = await actorFor(alice);

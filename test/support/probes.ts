@@ -113,6 +113,10 @@ export interface MotokoProbe {
   hopCount(): Promise<bigint>;
   startTimerChain(delaySeconds: bigint): Promise<bigint>;
   armUpgradeTrap(): Promise<void>;
+  deadlineSeen(): Promise<bigint>;
+  boundedSelf(): Promise<bigint>;
+  boundedHttpGet(target: Principal, url: string): Promise<string>;
+  lastBoundedOutcome(): Promise<string>;
 }
 
 export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
@@ -136,4 +140,8 @@ export const motokoProbeIdl: IDLType.InterfaceFactory = ({ IDL }) =>
     hopCount: IDL.Func([], [IDL.Nat], ['query']),
     startTimerChain: IDL.Func([IDL.Nat64], [IDL.Nat], []),
     armUpgradeTrap: IDL.Func([], [], []),
+    deadlineSeen: IDL.Func([], [IDL.Nat64], []),
+    boundedSelf: IDL.Func([], [IDL.Nat64], []),
+    boundedHttpGet: IDL.Func([IDL.Service({ httpGet: IDL.Func([IDL.Text, IDL.Opt(IDL.Nat64)], [], []) }), IDL.Text], [IDL.Text], []),
+    lastBoundedOutcome: IDL.Func([], [IDL.Text], ['query']),
   });

@@ -12,7 +12,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { createBitcoinAdminClient, type BitcoinAdminClient } from '../../devnet/src/services/bitcoin/index.ts';
 import { onDevnet, startServer } from '../support/pic.ts';
-import { ALICE, BOB, identity, installWallet, ok, walletBuild, type WalletActor } from '../support/wallet.ts';
+import { ALICE, BOB, identity, installWallet, ok, OPERATOR, walletBuild, type WalletActor } from '../support/wallet.ts';
 import { walletIdlFactory, type Addresses, type PublicKeys, type WalletService } from '../../src/lib/wallet-candid.ts';
 import type { Principal } from '@icp-sdk/core/principal';
 
@@ -231,6 +231,17 @@ describe('btc_send', { skip: !onDevnet }, () => {
     const more = await actor.btc_send(request);
     assert.deepEqual(more, { Err: { FundsReservedByPendingSends: { pending_sends: 20, available_sats: 0n, reserved_sats: 400_000n } } });
 
+    // An upgrade between sends keeps the keys, the reservations, the history and the log.
+    const logBefore = (await actor.status()).audit_length;
+    const addressesBefore = await actor.cached_addresses();
+    await pic.upgradeCanister({ canisterId, wasm: walletBuild().wasm, sender: OPERATOR.getPrincipal() });
+    assert.deepEqual(await actor.cached_addresses(), addressesBefore);
+    assert.equal((await actor.status()).audit_length, logBefore);
+    assert.deepEqual(await actor.btc_send(request), more);
+    const history = ok(await actor.transactions_query({ start: 0n, limit: 50 }));
+    assert.equal(history.total, 20n);
+    assert.deepEqual(new Set(history.transactions.map((tx) => tx.txid)), new Set(sends.map((sent) => sent.txid)));
+
     await admin.mine({ blocks: 1 });
     for (const sent of sends) assert.equal((await admin.getTransaction(sent.txid))?.confirmations, 1);
     actor.setIdentity(BOB);
@@ -332,6 +343,10 @@ describe('btc_sign_transaction', { skip: !onDevnet }, () => {
     });
     assert.deepEqual(await actor.btc_sign_transaction({ ...base, utxos: [{ ...utxo, txid: 'XYZ' }] }), {
       Err: { InvalidRequest: { field: 'utxos[0].txid', error: 'InvalidTxid', message: 'expected 64 lowercase hex characters, got "XYZ"' } },
+    });
+    const many = Array.from({ length: 101 }, (_, vout) => ({ ...utxo, vout }));
+    assert.deepEqual(await actor.btc_sign_transaction({ ...base, utxos: many }), {
+      Err: { InvalidRequest: { field: 'utxos', error: 'TooManyInputs', message: 'at most 100 UTXOs, got 101' } },
     });
     assert.deepEqual(await actor.btc_sign_transaction({ ...base, outputs: [] }), {
       Err: { InvalidRequest: { field: 'outputs', error: 'NoOutputs', message: 'at least one output' } },

@@ -16,6 +16,7 @@ import {
   isController,
   msgArgData,
   msgCaller,
+  msgReply,
   msgMethodName,
   postUpgrade,
   query,
@@ -35,7 +36,7 @@ import {
   type PublicKeys,
 } from './candid.ts';
 import { initConfig, keepConfigOnUpgrade, loadConfig, describeChains } from './config.ts';
-import { cachedKeys, keysOf, publicKeysOf } from './keys.ts';
+import { cachedAddressesReply, keysOf, publicKeysOf } from './keys.ts';
 import { appendAdminEntry, recertifyHead } from './audit/log.ts';
 import {
   AuditConsistencyRequest,
@@ -222,12 +223,13 @@ export default class {
   }
 
   /** The query twin of `addresses`: answers from the cache, without the management canister. */
-  @query([], CachedAddressesResult)
-  cached_addresses(): CachedAddressesResultT {
+  @query([], CachedAddressesResult, { manual: true })
+  cached_addresses(): void {
     const caller = msgCaller();
-    if (caller.isAnonymous()) return { Err: { AnonymousCaller: null } };
-    const keys = cachedKeys(caller);
-    return keys === undefined ? { Err: { NotYetDerived: null } } : { Ok: keys.addresses };
+    const reply = caller.isAnonymous() ? undefined : cachedAddressesReply(caller);
+    if (reply !== undefined) return msgReply(reply);
+    const answer: CachedAddressesResultT = caller.isAnonymous() ? { Err: { AnonymousCaller: null } } : { Err: { NotYetDerived: null } };
+    msgReply(new Uint8Array(IDL.encode([CachedAddressesResult], [answer])));
   }
 
   /** The caller's public keys with their derivation paths: what an auditor needs to re-derive every address. */

@@ -7,11 +7,11 @@ import { canisterSelf, IDL, StableBTreeMap, type Principal } from 'azle';
 import * as btc from '../../../src/chains/btc/index.ts';
 import * as eth from '../../../src/chains/eth/index.ts';
 import * as sol from '../../../src/chains/sol/index.ts';
-import { Addresses, type KeyError, type PublicKeys, type Result } from './candid.ts';
+import { Addresses, CachedAddressesResult, type KeyError, type PublicKeys, type Result } from './candid.ts';
 import { bitcoinNetworkName, loadConfig } from './config.ts';
 import { ecdsaPublicKey, schnorrPublicKey } from './management.ts';
 import { MEMORY } from './memory.ts';
-import { candidValue, textKey } from './stable.ts';
+import { candidValue, rawBytes, textKey } from './stable.ts';
 import { derivationPathOf } from './signing.ts';
 
 export type UserKeys = {
@@ -25,9 +25,20 @@ export type UserKeys = {
 const Blob = IDL.Vec(IDL.Nat8);
 const StoredKeys = IDL.Record({ btc_ecdsa: Blob, btc_bip340: Blob, eth_ecdsa: Blob, sol_ed25519: Blob, addresses: Addresses });
 const store = new StableBTreeMap<string, UserKeys>(MEMORY.keys, textKey, candidValue<UserKeys>(StoredKeys));
+/**
+ * `cached_addresses` replies, encoded when the keys are derived: the query then copies bytes out
+ * of stable memory instead of decoding the keys and encoding the addresses again (22 M
+ * instructions in QuickJS down to a few M).
+ */
+const replies = new StableBTreeMap<string, Uint8Array>(MEMORY.addressReplies, textKey, rawBytes);
+
+/** The Candid-encoded `cached_addresses` reply of `principal`, or undefined before its first `addresses`. */
+export function cachedAddressesReply(principal: Principal): Uint8Array | undefined {
+  return replies.get(principal.toText());
+}
 
 /** The cached keys of `principal`, if it called `addresses` (or any signing endpoint) before. */
-export function cachedKeys(principal: Principal): UserKeys | undefined {
+function cachedKeys(principal: Principal): UserKeys | undefined {
   return store.get(principal.toText());
 }
 
@@ -75,6 +86,7 @@ export async function keysOf(principal: Principal): Promise<Result<UserKeys, Key
     },
   };
   store.insert(principal.toText(), keys);
+  replies.insert(principal.toText(), new Uint8Array(IDL.encode([CachedAddressesResult], [{ Ok: keys.addresses }])));
   return { Ok: keys };
 }
 

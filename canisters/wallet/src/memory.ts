@@ -26,6 +26,8 @@ export const MEMORY = Object.freeze({
   settings: 9,
   /** guards.ts: each principal's recent signature times and daily count. */
   usage: 10,
+  /** keys.ts: each principal's `cached_addresses` reply, Candid-encoded once. */
+  addressReplies: 11,
   // 20..29: EVM and Solana state.
   /** eth/nonces.ts: the local nonce per (chain id, address). */
   evmNonces: 20,

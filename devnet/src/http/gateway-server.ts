@@ -34,7 +34,10 @@ export class GatewayServer {
 
   async listen(args: { port?: number; host?: string } = {}): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
+    // Longer than clients keep idle sockets (undici: 4 s), so a client never sends on a socket the
+    // server is closing at that moment (a "fetch failed" under load).
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(args.port ?? 0, args.host ?? '127.0.0.1', () => resolve());
@@ -47,6 +50,7 @@ export class GatewayServer {
 
   async close(): Promise<void> {
     if (!this.server) return;
+    this.server.closeIdleConnections();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
@@ -103,7 +107,7 @@ export class GatewayServer {
       const path = url.split('?')[0];
       const method = req.method ?? 'GET';
       if (IcHttpInterface.handles(path)) {
-        const out = await this.api.handle({ method, path, body });
+        const out = await this.api.handle({ method, path, body, contentType: req.headers['content-type'] });
         res.writeHead(out.status, out.headers);
         res.end(out.body);
         return;

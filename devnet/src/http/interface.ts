@@ -17,7 +17,7 @@ import { IcError, RejectCode } from '../ic/errors.ts';
 import { icErrorResult, type CallResult, type Instance, type Subnet } from '../ic/instance.ts';
 import { authenticate, AuthError, checkTargets, type Envelope } from './auth.ts';
 import { hashMap } from './request-id.ts';
-import { stateTree, subnetNode, witness, type TrackedRequest } from './state-tree.ts';
+import { icErrorCode, stateTree, subnetNode, witness, type TrackedRequest } from './state-tree.ts';
 
 export interface HttpReply {
   status: number;
@@ -63,9 +63,12 @@ export class IcHttpInterface {
     return path.startsWith('/api/');
   }
 
-  async handle(req: { method: string; path: string; body: Uint8Array }): Promise<HttpReply> {
+  async handle(req: { method: string; path: string; body: Uint8Array; contentType?: string }): Promise<HttpReply> {
     if (req.method === 'OPTIONS') return { status: 204, headers: { ...CORS_HEADERS }, body: '' };
     try {
+      if (req.method === 'POST' && req.contentType?.split(';')[0].trim().toLowerCase() !== 'application/cbor') {
+        throw new HttpFailure(400, 'Unexpected content-type, expected application/cbor.');
+      }
       const out = await this.route(req);
       return { ...out, headers: { ...CORS_HEADERS, ...out.headers } };
     } catch (e) {
@@ -161,7 +164,7 @@ export class IcHttpInterface {
       } catch (e) {
         if (!(e instanceof IcError)) throw e;
         const r = icErrorResult(e) as Extract<CallResult, { kind: 'reject' }>;
-        const body = { reject_code: r.code, reject_message: r.message, error_code: r.errorCode };
+        const body = { reject_code: r.code, reject_message: r.message, error_code: icErrorCode(r.errorCode) };
         return cbor(200, args.sync ? { status: 'non_replicated_rejection', ...body } : body);
       }
       tracked = { ingressId, sender: auth.sender, subnet: args.subnet };
@@ -192,12 +195,12 @@ export class IcHttpInterface {
             errorCode: 'CanisterMethodNotFound',
           }
         : this.instance.query({ sender: auth.sender, canisterId, method, arg });
-    const timestamp = this.instance.timeNs;
+    const timestamp = this.instance.certifiedTimeNs;
     const node = subnetNode(args.subnet);
     const body: Record<string, unknown> =
       result.kind === 'reply'
         ? { status: 'replied', reply: { arg: result.bytes } }
-        : { status: 'rejected', reject_code: result.code, reject_message: result.message, error_code: result.errorCode };
+        : { status: 'rejected', reject_code: result.code, reject_message: result.message, error_code: icErrorCode(result.errorCode) };
     // Spec "Query call": each node signs `\x0Bic-response ‖ hash_of_map(response ∪ {timestamp, request_id})`.
     const signed = hashMap({ ...body, timestamp, request_id: auth.requestId });
     const signature = node.sign(concatBytes(RESPONSE_DOMAIN, signed));

@@ -12,6 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { fork, labeled, leaf, reconstruct, type HashTree } from '../ic/certification.ts';
 import { encodeUnsigned } from '../wasm/leb128.ts';
+import { ErrorCode } from '../ic/errors.ts';
 import { canisterIdFromIndex } from '../ic/ids.ts';
 import type { Instance, Subnet, CallResult } from '../ic/instance.ts';
 import { compareBytes } from './request-id.ts';
@@ -69,7 +70,7 @@ export function requestStatusNode(r: CallResult | null): StateNode {
     ['status', val('rejected')],
     ['reject_code', val(encodeUnsigned(BigInt(r.code)))],
     ['reject_message', val(r.message)],
-    ['error_code', val(r.errorCode)],
+    ['error_code', val(icErrorCode(r.errorCode))],
   ]);
 }
 
@@ -124,7 +125,7 @@ export function stateTree(args: {
     ['canister_ranges', { children: shards.sort((a, b) => compareBytes(a[0], b[0])) }],
     ['request_status', { children: statuses.sort((a, b) => compareBytes(a[0], b[0])) }],
     ['subnet', { children: subnets.sort((a, b) => compareBytes(a[0], b[0])) }],
-    ['time', val(encodeUnsigned(instance.timeNs))],
+    ['time', val(encodeUnsigned(instance.certifiedTimeNs))],
   ]);
 }
 
@@ -154,4 +155,10 @@ export function witness(n: StateNode, paths: Uint8Array[][]): HashTree {
       return sub.length ? t : ([4, reconstruct(t)] as HashTree);
     }),
   );
+}
+
+/** The error code as the HTTP interface writes it: `IC` and the replica's four-digit number (e.g. IC0536). */
+export function icErrorCode(name: string): string {
+  const n = (ErrorCode as Record<string, number>)[name];
+  return n === undefined ? name : `IC${String(n).padStart(4, '0')}`;
 }

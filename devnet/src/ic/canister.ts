@@ -51,6 +51,10 @@ export interface Callback {
   cleanup: { fun: bigint; env: bigint } | null;
   /** The code that registered it; a callback of replaced code never runs. */
   codeVersion: number;
+  /** A bounded-wait call's deadline (ns since the epoch), 0 for a call that waits for its response. */
+  deadline: bigint;
+  /** The deadline passed and the call was rejected with SYS_UNKNOWN: a late response is dropped. */
+  expired?: boolean;
 }
 
 interface Checkpoint {
@@ -222,10 +226,7 @@ export class Canister {
     this.counter.value = ctx.instructionLimit;
     this.currentContext = ctx;
     // The start function's instructions count against install_code's budget and are charged.
-    const used = () => {
-      const left = BigInt(this.counter!.value as bigint);
-      return left < 0n ? ctx.instructionLimit : ctx.instructionLimit - left;
-    };
+    const used = () => instructionsUsed(ctx.instructionLimit, this.counter!.value as bigint);
     try {
       (this.instance.exports[name] as () => void)();
       return { instructions: used(), error: null };
@@ -352,8 +353,7 @@ export class Canister {
       this.currentContext = null;
       this.stats.wasmMs += performance.now() - started;
     }
-    const used = ctx.instructionLimit - (this.counter.value as bigint);
-    const instructions = used < 0n ? ctx.instructionLimit : used;
+    const instructions = instructionsUsed(ctx.instructionLimit, this.counter.value as bigint);
     this.stats.instructions += instructions;
     if (trap || (rollbackAlways && !args.keep)) this.restore(checkpoint);
     this.release(checkpoint);
@@ -555,3 +555,15 @@ export interface CanisterHost {
 }
 
 export type { ExecContext, ExecMode };
+
+/**
+ * Instructions a message used, from its limit and what is left of it: never more than the limit,
+ * whatever the counter holds. A bulk operation is charged its size before it runs, so one
+ * `memory.fill` of 2^63 bytes on a 64-bit memory takes the counter far below zero (or wraps it
+ * around): the message traps at its limit and is charged for the limit, not for the whole
+ * balance (the replica charges at most a message's instruction limit).
+ */
+function instructionsUsed(limit: bigint, left: bigint): bigint {
+  const used = limit - left;
+  return used < 0n || used > limit ? limit : used;
+}

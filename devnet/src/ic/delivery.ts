@@ -7,7 +7,8 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import type { CallContext, Canister, Origin } from './canister.ts';
 import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import type { CallResult, Instance, RequestMessage, ResponseMessage } from './instance.ts';
-import { executionCost, fees } from './limits.ts';
+import { executionCost, fees, freezingThresholdCycles } from './limits.ts';
+import { memoryUsage } from './management.ts';
 import { checkStopped, deliverManagement } from './management-dispatch.ts';
 import { newContext, type ExecContext, type ExecMode, type PendingCall } from './system-api.ts';
 
@@ -55,12 +56,20 @@ export function deliverRequest(inst: Instance, m: RequestMessage): void {
   } else {
     return reject(new IcError({ errorCode: 'CanisterMethodNotFound', message: messages.methodNotFound(target, 'update', m.method) }));
   }
+  // A canister whose balance would fall below its freezing threshold is frozen: it refuses the
+  // message, with the replica's out-of-cycles text naming the top-up it needs (the threshold
+  // plus what the message costs up front).
+  const threshold = inst.charge(
+    c,
+    freezingThresholdCycles({ memoryBytes: memoryUsage(c).total, freezingThreshold: c.settings.freezingThreshold }),
+  );
   if (m.origin.kind === 'ingress') {
     const fee = inst.charge(c, fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length));
-    if (c.cycles < fee) return reject(outOfCycles(c, fee));
+    if (c.cycles < fee + threshold) return reject(outOfCycles(c, fee + threshold));
     c.cycles -= fee;
   }
-  if (!canPayExecution(inst, c)) return reject(outOfCycles(c, fees.updateMessageExecution));
+  const prepay = inst.charge(c, fees.updateMessageExecution);
+  if (c.cycles < prepay + threshold) return reject(outOfCycles(c, prepay + threshold));
   const cc = c.newCallContext({ origin: m.origin, caller: m.from, cycles: m.cycles, deadline: m.deadline });
   const ctx = newContext({
     mode,
@@ -79,6 +88,8 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
   if (!c) return; // the caller was deleted: the response has nowhere to go
   const cb = c.callbacks.get(m.callbackId);
   if (!cb) return;
+  // A response to a call whose deadline passed was replaced by the SYS_UNKNOWN reject: drop it.
+  if (cb.expired && !m.deadlineExpiry) return;
   c.callbacks.delete(m.callbackId);
   c.cycles += m.refund;
   const cc = c.callContexts.get(cb.callContextId);
@@ -177,12 +188,15 @@ function closeCallContext(inst: Instance, c: Canister, cc: CallContext, trapErro
 
 function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: PendingCall): void {
   cc.outstandingCallbacks++;
+  // IC spec "ic0.call_with_best_effort_response": the deadline is the call's time plus its timeout.
+  const deadline = call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n;
   const cb = c.registerCallback({
     callContextId: cc.id,
     reply: call.reply,
     reject: call.reject,
     cleanup: call.cleanup,
     codeVersion: c.codeVersion,
+    deadline,
   });
   const arg = concatBytes(...call.arg);
   inst.queue.push({
@@ -193,12 +207,36 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
     arg,
     cycles: call.cycles,
     origin: { kind: 'canister', canister: c.id, callbackId: cb.id },
-    deadline: call.timeoutSeconds === null ? 0n : inst.timeNs + BigInt(call.timeoutSeconds) * 1_000_000_000n,
+    deadline,
     effectiveSubnet: null,
     // Calls to aaaaa-aa wait in the subnet queue, which the scheduler drains at the start of the
     // next round (dfinity/ic rs/execution_environment/src/scheduler.rs `drain_subnet_queues`).
     readyRound: call.callee.toText() === 'aaaaa-aa' ? inst.round + 1 : inst.readyRound(c.subnetIndex, inst.subnetIndexOf(call.callee)),
   });
+}
+
+/**
+ * Bounded-wait calls whose deadline has passed are answered now with SYS_UNKNOWN (IC spec,
+ * "Bounded-wait calls": the system may reject such a call with SYS_UNKNOWN once its deadline
+ * passed, whatever the callee does). The callee's own response, if it comes later, is dropped;
+ * cycles attached to the call are not refunded then.
+ */
+export function expireDeadlines(inst: Instance): void {
+  for (const c of inst.canisters.values()) {
+    for (const cb of c.callbacks.values()) {
+      if (cb.deadline === 0n || cb.expired || cb.deadline > inst.timeNs) continue;
+      cb.expired = true;
+      inst.queue.push({
+        kind: 'response',
+        to: c.id,
+        callbackId: cb.id,
+        result: { kind: 'reject', code: RejectCode.SysUnknown, message: 'Call deadline has expired.', errorCode: 'DeadlineExpired' },
+        refund: 0n,
+        readyRound: inst.round,
+        deadlineExpiry: true,
+      });
+    }
+  }
 }
 
 /**

@@ -69,6 +69,8 @@ export interface ResponseMessage {
   result: CallResult;
   refund: bigint;
   readyRound: number;
+  /** The SYS_UNKNOWN reject the system gives when a bounded-wait call's deadline passes. */
+  deadlineExpiry?: boolean;
 }
 export type Message = RequestMessage | ResponseMessage;
 

@@ -10,7 +10,7 @@ import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import type { Canister, CanisterSettings, Origin } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import type { CallResult, Instance, Subnet } from './instance.ts';
-import { executionCost, fees, limits } from './limits.ts';
+import { executionCost, fees, idleCyclesBurnedPerDay, limits } from './limits.ts';
 import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.ts';
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
@@ -244,7 +244,7 @@ export function handleManagement(call: Call): ManagementOutcome {
     }
     case 'canister_status': {
       const c = controlled(call, args.canister_id);
-      return reply(encode(mgmt.canister_status.ret, status(c)), call.cycles);
+      return reply(encode(mgmt.canister_status.ret, status(instance, c)), call.cycles);
     }
     case 'raw_rand': {
       const bytes = new Uint8Array(32);
@@ -310,11 +310,17 @@ function applySettings(c: Canister, s: any): void {
   c.settings = next;
 }
 
-function status(c: Canister) {
+/** Memory a canister is charged for: heap, stable memory, Wasm binary and chunk store. */
+export function memoryUsage(c: Canister): { wasm: bigint; stable: bigint; binary: bigint; chunks: bigint; total: bigint } {
   const wasm = c.heapBytes();
   const stable = c.stablePages * 65536n;
   const binary = BigInt(c.module?.info.bytes.length ?? 0);
   const chunks = [...c.chunkStore.values()].reduce((n, b) => n + BigInt(b.length), 0n);
+  return { wasm, stable, binary, chunks, total: wasm + stable + binary + chunks };
+}
+
+function status(instance: Instance, c: Canister) {
+  const { wasm, stable, binary, chunks, total } = memoryUsage(c);
   return {
     status: { [c.status]: null },
     ready_for_migration: false,
@@ -331,7 +337,7 @@ function status(c: Canister) {
       environment_variables: c.settings.environmentVariables,
     },
     module_hash: c.module ? [c.module.hash] : [],
-    memory_size: wasm + stable + binary + chunks,
+    memory_size: total,
     memory_metrics: {
       wasm_memory_size: wasm,
       stable_memory_size: stable,
@@ -344,7 +350,7 @@ function status(c: Canister) {
     },
     cycles: c.cycles,
     reserved_cycles: 0n,
-    idle_cycles_burned_per_day: 0n,
+    idle_cycles_burned_per_day: instance.charge(c, idleCyclesBurnedPerDay(total)),
     query_stats: {
       num_calls_total: BigInt(c.stats.queries),
       num_instructions_total: 0n,

@@ -1,6 +1,6 @@
 /** Rounds: what one tick of an instance does, and awaiting an ingress message by running rounds. */
 import type { Canister } from './canister.ts';
-import { deliverRequest, deliverResponse, finish, respond, canPayExecution } from './delivery.ts';
+import { canPayExecution, deliverRequest, deliverResponse, expireDeadlines, finish, respond } from './delivery.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { limits } from './limits.ts';
 import { newContext, type ExecMode } from './system-api.ts';
@@ -28,6 +28,7 @@ export function runRound(inst: Instance): boolean {
       for (const d of due) respond(inst, { origin: d.origin, result: d.result, refund: d.refund });
       busy = true;
     }
+    expireDeadlines(inst);
     busy = runSystemTasks(inst) || busy;
     while (inst.roundInstructions < limits.roundInstructions) {
       const ready = inst.queue.filter((m) => m.readyRound <= inst.round);

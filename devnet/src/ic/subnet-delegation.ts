@@ -26,7 +26,7 @@ const cache = new WeakMap<Subnet, { timeNs: bigint; delegation: Delegation }>();
 export function subnetDelegation(args: { instance: Instance; subnet: Subnet }): Delegation | null {
   const { subnet } = args;
   if (subnet.isRoot) return null;
-  const now = args.instance.timeNs;
+  const now = args.instance.certifiedTimeNs;
   const hit = cache.get(subnet);
   if (hit && now >= hit.timeNs && now - hit.timeNs < REISSUE_AFTER_NS) return hit.delegation;
   const root = args.instance.subnets.find((s) => s.isRoot)!.certifier;

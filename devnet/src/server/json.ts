@@ -4,28 +4,36 @@
  * they do not fit a double.
  */
 
-const BIG = '__devnet_bigint__';
+/** JSON.rawJSON (Node 21+, TC39 "JSON.parse source text access"), which TypeScript's lib lacks. */
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 export function stringify(value: unknown): string {
-  const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${BIG}${v.toString()}${BIG}` : v));
-  return text.replace(new RegExp(`"${BIG}(-?\\d+)${BIG}"`, 'g'), '$1');
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? rawJSON(v.toString()) : v));
 }
 
-/** Parse JSON, turning integers beyond 2^53 into bigint. */
+/**
+ * Parse JSON with the platform's parser, reading every integer that does not fit a double exactly
+ * as bigint from its source text (the reviver's `context.source`), so no digit is lost and no
+ * text inside a string is ever mistaken for a number.
+ */
 export function parse(text: string): unknown {
-  const marked = text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, `$1"${BIG}$2"`);
-  return JSON.parse(marked, (_k, v) => {
-    if (typeof v === 'string' && v.startsWith(BIG)) return BigInt(v.slice(BIG.length));
+  return JSON.parse(text, (_k, v, context?: { source?: string }) => {
+    if (typeof v === 'number' && !Number.isSafeInteger(v) && context?.source && /^-?\d+$/.test(context.source)) {
+      return BigInt(context.source);
+    }
     return v;
   });
 }
 
 /** A JSON number that may have been parsed as number or bigint. */
 export function toBigInt(v: unknown, what: string): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
-  throw new BadRequest(`${what}: expected an integer, got ${JSON.stringify(v)}`);
+  let n: bigint | null = null;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  else if (typeof v === 'string' && /^\d+$/.test(v)) n = BigInt(v);
+  // Amounts of cycles and times are never negative nor fractional: refuse them, never round them.
+  if (n === null || n < 0n) throw new BadRequest(`${what}: expected a non-negative integer, got ${stringify(v)}`);
+  return n;
 }
 
 export class BadRequest extends Error {

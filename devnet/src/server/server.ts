@@ -27,9 +27,14 @@ export interface DevnetOptions {
   threshold?: () => ThresholdService & { signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null };
   /** Installs the devnet's system canisters (Bitcoin, …) into a new instance. */
   onInstanceCreated?: (instance: Instance) => void;
+  /** Caps on what a client may make the server hold (defaults: `DEFAULT_CAPS`). */
+  caps?: Partial<typeof DEFAULT_CAPS>;
   /** Extra routes (admin interfaces of system services), tried before the PocketIC routes. */
   extraRoutes?: (req: { method: string; path: string; body: Uint8Array }) => Promise<{ status: number; json: unknown } | null>;
 }
+
+/** Caps on request bodies (as sent, and once decompressed) and on the blob store's total size. */
+export const DEFAULT_CAPS = { maxBodyBytes: 512 * 1024 * 1024, maxBlobStoreBytes: 1024 * 1024 * 1024 };
 
 interface Live {
   timer: NodeJS.Timeout;
@@ -51,6 +56,10 @@ export class DevnetServer {
   private readonly instances = new Map<number, Instance | null>();
   private readonly live = new Map<number, Live>();
   private readonly blobs = new Map<string, Uint8Array>();
+  /** Instances that used a blob: it is freed with the last of them. */
+  private readonly blobUsers = new Map<string, Set<number>>();
+  private blobBytes = 0;
+  private readonly caps: typeof DEFAULT_CAPS;
   private readonly outcalls = new HttpOutcalls();
   private nextInstance = 0;
   /** HTTP gateways (IC HTTP interface + canister gateway) started by POST /http_gateway. */
@@ -63,6 +72,7 @@ export class DevnetServer {
 
   constructor(options: DevnetOptions = {}) {
     this.options = options;
+    this.caps = { ...DEFAULT_CAPS, ...options.caps };
   }
 
   async listen(args: { port: number; host?: string }): Promise<number> {
@@ -108,10 +118,25 @@ export class DevnetServer {
       return;
     }
     try {
+      const max = this.caps.maxBodyBytes;
+      const tooLarge = () => new BadRequest(`Request body exceeds the devnet's limit of ${max} bytes`, 413);
+      if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
       const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
+      let size = 0;
+      for await (const c of req) {
+        size += (c as Buffer).length;
+        if (size > max) throw tooLarge();
+        chunks.push(c as Buffer);
+      }
       let body = new Uint8Array(Buffer.concat(chunks));
-      if (req.headers['content-encoding'] === 'gzip') body = new Uint8Array(gunzipSync(body));
+      if (req.headers['content-encoding'] === 'gzip') {
+        try {
+          body = new Uint8Array(gunzipSync(body, { maxOutputLength: max }));
+        } catch (e) {
+          if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+          throw new BadRequest(`Malformed gzip body: ${(e as Error).message}`);
+        }
+      }
       const path = (req.url ?? '/').split('?')[0];
       const method = req.method ?? 'GET';
       const extra = this.options.extraRoutes ? await this.options.extraRoutes({ method, path, body }) : null;
@@ -128,9 +153,26 @@ export class DevnetServer {
       const status = e instanceof BadRequest ? e.status : 500;
       const message = e instanceof Error ? e.message : String(e);
       if (!(e instanceof BadRequest)) this.log(`devnet: internal error: ${(e as Error)?.stack ?? message}`);
-      res.writeHead(status, { 'content-type': 'application/json' });
+      // A refused body may not have been read to its end: close the connection after answering.
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
       res.end(stringify({ message }));
     }
+  }
+
+  /** Blobs an instance used are freed with it, unless another live instance used them too. */
+  private freeBlobsOf(instanceId: number): void {
+    for (const [blobId, users] of this.blobUsers) {
+      users.delete(instanceId);
+      if (users.size > 0) continue;
+      this.blobUsers.delete(blobId);
+      this.blobBytes -= this.blobs.get(blobId)?.length ?? 0;
+      this.blobs.delete(blobId);
+    }
+  }
+
+  /** Bytes the blob store holds (devnet-only, for tests of its cap). */
+  get blobStoreBytes(): number {
+    return this.blobBytes;
   }
 
   private log(line: string): void {
@@ -151,7 +193,16 @@ export class DevnetServer {
     if (path === '/status' || path === '/') return { status: 200, json: { devnet: true } };
     if (path === '/blobstore' && method === 'POST') {
       const id = bytesToHex(sha256(r.body));
-      this.blobs.set(id, r.body);
+      if (!this.blobs.has(id)) {
+        if (this.blobBytes + r.body.length > this.caps.maxBlobStoreBytes) {
+          throw new BadRequest(
+            `The blob store is full (${this.blobBytes} of ${this.caps.maxBlobStoreBytes} bytes): delete instances to free their blobs`,
+            413,
+          );
+        }
+        this.blobs.set(id, r.body);
+        this.blobBytes += r.body.length;
+      }
       return { status: 200, raw: id };
     }
     const blob = path.match(/^\/blobstore\/([0-9a-f]+)$/);
@@ -188,10 +239,15 @@ export class DevnetServer {
         this.gateways.set(gid, null);
       }
       this.instances.set(id, null);
+      this.freeBlobsOf(id);
       return { status: 200 };
     }
     const inst = this.instance(id);
-    const body = method === 'POST' ? this.json(r.body) : null;
+    // An empty POST body reads as {}, so a missing field is refused by name, not by a TypeError.
+    const body = method === 'POST' ? (this.json(r.body) ?? {}) : null;
+    if (method === 'POST' && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new BadRequest(`${path}: expected a JSON object body`);
+    }
     return { status: 200, json: await this.instanceRoute(inst, method, sub, body) };
   }
 
@@ -382,6 +438,7 @@ export class DevnetServer {
         const blob = this.blobs.get(blobId);
         if (!blob) throw new BadRequest(`Blob ${blobId} not found`, 404);
         c.setStableMemory(blob);
+        this.blobUsers.set(blobId, (this.blobUsers.get(blobId) ?? new Set()).add(inst.id));
         return undefined;
       }
       case 'GET /_/topology':
@@ -456,28 +513,25 @@ export class DevnetServer {
   /** Auto progress: rounds run on their own, time follows the wall clock, outcalls go out for real. */
   private startLive(inst: Instance, delayMs: number): void {
     if (this.live.has(inst.id)) return;
-    const l: Live = {
-      busy: false,
-      timer: setInterval(
-        () => {
-          if (l.busy) return;
-          l.busy = true;
-          const now = BigInt(Date.now()) * 1_000_000n;
-          if (now > inst.timeNs) inst.timeNs = now;
-          try {
-            inst.tick();
-          } catch (e) {
-            this.log(`devnet: live round failed: ${(e as Error).stack}`);
-          }
-          this.outcalls
-            .forwardLive(inst)
-            .catch((e) => this.log(`devnet: outcall forwarding failed: ${(e as Error).message}`))
-            .finally(() => (l.busy = false));
-        },
-        Math.max(10, delayMs),
-      ),
+    const round = () => {
+      if (l.busy) return;
+      l.busy = true;
+      const now = BigInt(Date.now()) * 1_000_000n;
+      if (now > inst.timeNs) inst.timeNs = now;
+      try {
+        inst.tick();
+      } catch (e) {
+        this.log(`devnet: live round failed: ${(e as Error).stack}`);
+      }
+      this.outcalls
+        .forwardLive(inst)
+        .catch((e) => this.log(`devnet: outcall forwarding failed: ${(e as Error).message}`))
+        .finally(() => (l.busy = false));
     };
+    const l: Live = { busy: false, timer: setInterval(round, Math.max(10, delayMs)) };
     this.live.set(inst.id, l);
+    // A first round now, so the instance's (certified) time is the wall clock as soon as it is live.
+    round();
   }
 }
 

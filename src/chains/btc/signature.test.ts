@@ -395,6 +395,29 @@ describe('finalizeTransaction: bad signatures are typed errors', () => {
     assert.equal(bitcoin.Transaction.fromHex(signed.hex).getId(), signed.txid);
   });
 
+  test('verifySignatures: false gives the same bytes for good signatures, and assembles a wrong but well-formed one', () => {
+    const verified = finalizeTransaction({ transaction, signatures: good });
+    assert.equal(finalizeTransaction({ transaction, signatures: good, verifySignatures: false }).hex, verified.hex);
+    // Both signatures swapped for signatures of other messages: refused when verified, assembled when not.
+    const wrong = [
+      { signature: icSignEcdsa({ sighash: trSighash }), publicKey: ecdsaPublicKey },
+      { signature: icSignSchnorr({ sighash: wpkhSighash }), publicKey: schnorrPublicKey },
+    ];
+    catchError(() => finalizeTransaction({ transaction, signatures: wrong }), InvalidSignatureError);
+    const unverified = finalizeTransaction({ transaction, signatures: wrong, verifySignatures: false });
+    assert.equal(unverified.txid, verified.txid);
+    assert.notEqual(unverified.hex, verified.hex);
+    // Format and ownership are still checked without verification.
+    catchError(
+      () => finalizeTransaction({ transaction, signatures: withInput(0, { signature: new Uint8Array(63) }), verifySignatures: false }),
+      InvalidSignatureError,
+    );
+    catchError(
+      () => finalizeTransaction({ transaction, signatures: withInput(0, { publicKey: schnorrPublicKey }), verifySignatures: false }),
+      InputKeyMismatchError,
+    );
+  });
+
   test('one signature per input', () => {
     const error = catchError(() => finalizeTransaction({ transaction, signatures: good.slice(0, 1) }), SignatureCountError);
     assert.equal(error.message, 'Expected 2 signatures (one per input), got 1');

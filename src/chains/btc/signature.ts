@@ -147,10 +147,27 @@ export function p2wpkhWitness(args: {
   const index = inputIndex(args.index);
   assertCompressedPublicKey(publicKey);
   assertSighash({ sighash, signature, index });
+  return ecdsaWitness({ signature, publicKey, sighash, index, verify: true });
+}
+
+/** The P2WPKH witness of a checked signature; `verify: false` skips the curve arithmetic. */
+function ecdsaWitness({
+  signature,
+  publicKey,
+  sighash,
+  index,
+  verify,
+}: {
+  signature: Uint8Array;
+  publicKey: Uint8Array;
+  sighash: Uint8Array;
+  index: number | undefined;
+  verify: boolean;
+}): Uint8Array[] {
   const { r, s } = lowS(parseCompactSignature({ signature, index }));
   const normalized = new secp256k1.Signature(r, s);
   // prehash: false — sighash is already the 32-byte digest that ECDSA signs.
-  if (!secp256k1.verify(normalized.toBytes('compact'), sighash, publicKey, { prehash: false, lowS: true })) {
+  if (verify && !secp256k1.verify(normalized.toBytes('compact'), sighash, publicKey, { prehash: false, lowS: true })) {
     throw new InvalidSignatureError({
       index,
       signature: hex.encode(signature),
@@ -191,15 +208,18 @@ function verifiedKeyPathWitness({
   outputKey,
   sighash,
   index,
+  verify = true,
 }: {
   signature: Uint8Array;
   outputKey: Uint8Array;
   sighash: Uint8Array;
   index?: number;
+  verify?: boolean;
 }): Uint8Array[] {
   if (!(signature instanceof Uint8Array) || signature.length !== 64) {
     throw new InvalidSignatureError({ index, signature: describe(signature), details: 'expected a 64-byte BIP340 signature' });
   }
+  if (!verify) return [signature.slice()];
   let valid: boolean;
   try {
     valid = schnorr.verify(signature, sighash, outputKey);
@@ -247,10 +267,24 @@ function displayHash(bytes: Uint8Array): string {
  * // ...ask the IC to sign each sighash...
  * const { hex, txid } = finalizeTransaction({ transaction, signatures: [{ signature, publicKey }] });
  */
-export function finalizeTransaction(args: { transaction: UnsignedTransaction; signatures: readonly InputSignature[] }): SignedTransaction {
+export function finalizeTransaction(args: {
+  transaction: UnsignedTransaction;
+  signatures: readonly InputSignature[];
+  /**
+   * `false` skips verifying each signature (format, low-S and key ownership are still checked):
+   * for a signer whose transactions every node verifies anyway, such as the wallet canister,
+   * where one secp256k1 verification costs hundreds of millions of instructions
+   * (CONTRIBUTING.md: spend a verification only where the chain could not reject a bad
+   * signature itself). Default `true`.
+   */
+  verifySignatures?: boolean;
+}): SignedTransaction {
   assertParameterObject(args, 'finalizeTransaction');
   const transaction = validateTransaction(args.transaction);
   const { signatures } = args;
+  const verify = args.verifySignatures !== false;
+  // The BIP86 tweak is a scalar multiplication: once per distinct key, not once per input.
+  const outputKeys = new Map<string, Uint8Array>();
   if (!Array.isArray(signatures) || signatures.length !== transaction.inputs.length) {
     throw new SignatureCountError({
       expected: transaction.inputs.length,
@@ -276,7 +310,12 @@ export function finalizeTransaction(args: { transaction: UnsignedTransaction; si
     }
     assertCompressedPublicKey(publicKey);
     // The BIP86 output key, computed once: it both proves ownership and verifies the signature.
-    const outputKey = type === 'p2tr' ? taprootOutputKey(publicKey) : undefined;
+    let outputKey: Uint8Array | undefined;
+    if (type === 'p2tr') {
+      const keyHex = hex.encode(publicKey);
+      outputKey = outputKeys.get(keyHex) ?? taprootOutputKey(publicKey);
+      outputKeys.set(keyHex, outputKey);
+    }
     const ownScript = outputKey === undefined ? p2wpkh(publicKey).script : OutScript.encode({ type: 'tr', pubkey: outputKey });
     if (hex.encode(ownScript) !== hex.encode(input.scriptPubKey)) {
       throw new InputKeyMismatchError({
@@ -286,9 +325,8 @@ export function finalizeTransaction(args: { transaction: UnsignedTransaction; si
       });
     }
     const sighash = sighashOf(index);
-    return outputKey === undefined
-      ? p2wpkhWitness({ signature, publicKey, sighash, index })
-      : verifiedKeyPathWitness({ signature, outputKey, sighash, index });
+    if (outputKey !== undefined) return verifiedKeyPathWitness({ signature, outputKey, sighash, index, verify });
+    return ecdsaWitness({ signature, publicKey, sighash, index, verify });
   });
   const bytes = encodeValidatedTransaction({ transaction, witnesses });
   const base = encodeValidatedTransaction({ transaction });

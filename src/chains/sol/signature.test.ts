@@ -130,6 +130,20 @@ describe('attachSignature', () => {
     }
   });
 
+  test('verifySignature: false attaches a wrong 64-byte signature unchecked, still refusing a wrong length', () => {
+    const good = ed25519.sign(MESSAGE, SEED);
+    const wrong = ed25519.sign(MESSAGE, new Uint8Array(32).fill(8));
+    assert.deepEqual(
+      attachSignature({ messageBytes: MESSAGE, signature: good, verifySignature: false }),
+      attachSignature({ messageBytes: MESSAGE, signature: good }),
+    );
+    assert.equal(attachSignature({ messageBytes: MESSAGE, signature: wrong, verifySignature: false }).signature, base58.encode(wrong));
+    assert.throws(
+      () => attachSignature({ messageBytes: MESSAGE, signature: wrong.subarray(0, 63), verifySignature: false }),
+      (error: unknown) => error instanceof InvalidSignatureError && error.details === 'expected 64 bytes, got 63',
+    );
+  });
+
   test("refuses a non-canonical signature (s ≥ ℓ), as the runtime's strict verification does", () => {
     const signature = ed25519.sign(MESSAGE, SEED);
     const ell = 2n ** 252n + 27742317777372353535851937790883648493n;

@@ -39,9 +39,21 @@ export type AttachSignatureErrorType = InvalidSignatureError | InvalidTransactio
  * const { signature } = await signWithSchnorr({ message: messageBytes, ... });
  * const { wireTransaction } = attachSignature({ messageBytes, signature });
  */
-export function attachSignature(args: { messageBytes: Uint8Array; signature: Uint8Array }): SignedSolTransaction {
+export function attachSignature(args: {
+  messageBytes: Uint8Array;
+  signature: Uint8Array;
+  /**
+   * `false` skips the Ed25519 verification (the message and the signature's format are still
+   * checked): for a signer whose transactions the cluster verifies anyway, such as the wallet
+   * canister, where a verification costs hundreds of millions of instructions (CONTRIBUTING.md:
+   * spend a verification only where the chain could not reject a bad signature itself).
+   * Default `true`.
+   */
+  verifySignature?: boolean;
+}): SignedSolTransaction {
   assertParameterObject(args, 'attachSignature');
   const { messageBytes, signature } = args;
+  const verify = args.verifySignature !== false;
   if (!(messageBytes instanceof Uint8Array)) {
     throw new InvalidTransactionError({ field: 'messageBytes', value: describeValue(messageBytes), details: 'expected a Uint8Array' });
   }
@@ -71,7 +83,7 @@ export function attachSignature(args: { messageBytes: Uint8Array; signature: Uin
     );
   }
   const feePayer = compiled.staticAccounts[0];
-  if (!ed25519.verify(signature, messageBytes, addressToBytes(feePayer), { zip215: false })) {
+  if (verify && !ed25519.verify(signature, messageBytes, addressToBytes(feePayer), { zip215: false })) {
     throw new InvalidSignatureError(bytesToHex(signature), `does not verify over the message for fee payer ${feePayer}`);
   }
   const transaction: Transaction = {
