@@ -27,6 +27,8 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
 ];
 /** Screenshots of every screen (git-ignored; docs/screenshots holds the committed ones). */
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'tmp', 'screenshots');
