@@ -17,11 +17,9 @@ import { startServer } from '../test/support/pic.ts';
 import { startMisbehavingProviders } from '../test/support/providers.ts';
 import { createSplMint, deployTestToken, evmRpc } from '../test/support/rpc-fixtures.ts';
 import { ALICE, DEVNET_CONFIG, installWallet, ok, OPERATOR, walletBuild } from '../test/support/wallet.ts';
+import { feeShare, fmt, walletMeter } from './wallet-meter.ts';
 
 const CHAIN_ID = 31337n;
-const KEY_1_FEE = 26_153_846_153n;
-const CYCLES_PER_INSTRUCTION = 0.4;
-const fmt = (n: number | bigint) => Math.round(Number(n)).toLocaleString('en-US');
 
 export async function runWalletRpcBench(out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
   walletBuild();
@@ -40,10 +38,7 @@ export async function runWalletRpcBench(out: (line: string) => void = (line) => 
       },
     });
     await post('auto_progress');
-    const stats = async (): Promise<number> => {
-      const all = (await (await fetch(`${base}/devnet/stats`)).json()) as { canister_id: string; instructions: number }[];
-      return Number(all.find((s) => s.canister_id === canisterId.toText())!.instructions);
-    };
+    const meter = walletMeter({ instanceUrl: base, canisterId: canisterId.toText() });
     const measure = async ({
       name,
       runs,
@@ -55,15 +50,8 @@ export async function runWalletRpcBench(out: (line: string) => void = (line) => 
       signatures: number;
       call: () => Promise<unknown>;
     }) => {
-      const before = await stats();
-      const t0 = performance.now();
-      for (let i = 0; i < runs; i++) ok((await call()) as { Ok: unknown });
-      const ms = (performance.now() - t0) / runs;
-      const instructions = ((await stats()) - before) / runs;
-      const share =
-        signatures > 0
-          ? `   ${((instructions * CYCLES_PER_INSTRUCTION * 100) / Number(KEY_1_FEE)).toFixed(3)} % of a key_1 signature fee`
-          : '';
+      const { instructions, ms } = await meter({ runs, call: async () => ok((await call()) as { Ok: unknown }) });
+      const share = signatures > 0 ? `   ${feeShare(instructions)} % of a key_1 signature fee` : '';
       out(`${name.padEnd(52)} ${fmt(instructions).padStart(13)} instructions ${ms.toFixed(0).padStart(6)} ms${share}`);
     };
 
@@ -159,15 +147,19 @@ export async function runWalletRpcBench(out: (line: string) => void = (line) => 
 
     out('\n## rpc_transform alone (query; instructions per call)');
     const transformOf = async (name: string, body: string, context: string) => {
-      const before = await stats();
-      const runs = 10;
-      for (let i = 0; i < runs; i++) {
-        await actor.rpc_transform({
-          response: { status: 200n, headers: [{ name: 'content-type', value: 'application/json' }], body: new TextEncoder().encode(body) },
-          context: new TextEncoder().encode(context),
-        });
-      }
-      out(`${name.padEnd(52)} ${fmt(((await stats()) - before) / runs).padStart(13)} instructions`);
+      const { instructions } = await meter({
+        runs: 10,
+        call: () =>
+          actor.rpc_transform({
+            response: {
+              status: 200n,
+              headers: [{ name: 'content-type', value: 'application/json' }],
+              body: new TextEncoder().encode(body),
+            },
+            context: new TextEncoder().encode(context),
+          }),
+      });
+      out(`${name.padEnd(52)} ${fmt(instructions).padStart(13)} instructions`);
     };
     await transformOf('eth_getTransactionCount answer', '{"jsonrpc":"2.0","id":1,"result":"0x1a"}', 'quantity');
     const receipt = await evmRpc({

@@ -12,10 +12,7 @@ import { PocketIc } from '@dfinity/pic';
 import { createBitcoinAdminClient } from '../devnet/src/services/bitcoin/index.ts';
 import { startServer } from '../test/support/pic.ts';
 import { ALICE, installWallet, ok, OPERATOR, walletBuild } from '../test/support/wallet.ts';
-
-const KEY_1_FEE = 26_153_846_153n;
-const CYCLES_PER_INSTRUCTION = 0.4;
-const TARGET_INSTRUCTIONS = Number(KEY_1_FEE / 1000n) / CYCLES_PER_INSTRUCTION;
+import { feeShare, fmt, TARGET_INSTRUCTIONS_PER_SIGNATURE, walletMeter } from './wallet-meter.ts';
 
 export async function runWalletBench(out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<void> {
   walletBuild();
@@ -24,13 +21,7 @@ export async function runWalletBench(out: (line: string) => void = (line) => pro
   try {
     const instance = (pic as unknown as { client: { instanceId: number } }).client.instanceId;
     const { actor, canisterId } = await installWallet({ pic });
-    const stats = async (): Promise<number> => {
-      const all = (await (await fetch(`${server.getUrl()}/instances/${instance}/devnet/stats`)).json()) as {
-        canister_id: string;
-        instructions: number;
-      }[];
-      return all.find((s) => s.canister_id === canisterId.toText())!.instructions;
-    };
+    const meter = walletMeter({ instanceUrl: `${server.getUrl()}/instances/${instance}`, canisterId: canisterId.toText() });
     const measure = async ({
       name,
       runs,
@@ -42,15 +33,11 @@ export async function runWalletBench(out: (line: string) => void = (line) => pro
       signatures: number;
       call: () => Promise<unknown>;
     }) => {
-      const before = await stats();
-      const t0 = performance.now();
-      for (let i = 0; i < runs; i++) await call();
-      const ms = (performance.now() - t0) / runs;
-      const instructions = ((await stats()) - before) / runs;
+      const { instructions, ms } = await meter({ runs, call });
       const perSignature = signatures > 0 ? instructions / signatures : 0;
       const budget =
         signatures > 0
-          ? `   per signature ${fmt(perSignature)} = ${((perSignature * CYCLES_PER_INSTRUCTION * 100) / Number(KEY_1_FEE)).toFixed(3)} % of the key_1 fee (target ≤ 0.1 % = ${fmt(TARGET_INSTRUCTIONS)})`
+          ? `   per signature ${fmt(perSignature)} = ${feeShare(perSignature)} % of the key_1 fee (target ≤ 0.1 % = ${fmt(TARGET_INSTRUCTIONS_PER_SIGNATURE)})`
           : '';
       out(`${name.padEnd(44)} ${fmt(instructions).padStart(14)} instructions  ${ms.toFixed(1).padStart(8)} ms${budget}`);
     };
@@ -151,10 +138,6 @@ export async function runWalletBench(out: (line: string) => void = (line) => pro
     await pic.tearDown();
     await server.stop();
   }
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runWalletBench();
