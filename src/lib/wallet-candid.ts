@@ -6,7 +6,7 @@
  */
 import type { IDL as IDLType } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
-import { walletRpcMethods, type WalletRpcService } from './wallet-rpc-candid.ts';
+import { walletErrorCases, walletRpcMethods, type WalletRpcService } from './wallet-rpc-candid.ts';
 
 export type Result<T, E> = { Ok: T } | { Err: E };
 
@@ -288,26 +288,8 @@ function walletTypes(IDL: IdlBuilder) {
     sol_ed25519: KeyAt,
   });
   const BtcAddressType = IDL.Variant({ p2wpkh: IDL.Null, p2tr: IDL.Null });
-  const CallRejection = IDL.Record({ method: IDL.Text, reject_code: IDL.Nat32, reject_message: IDL.Text });
-  const InvalidRequest = IDL.Record({ field: IDL.Text, error: IDL.Text, message: IDL.Text });
-  const keyErrors = {
-    AnonymousCaller: IDL.Null,
-    ManagementCallRejected: CallRejection,
-    ManagementCallNotSent: IDL.Record({ method: IDL.Text }),
-  };
-  const signErrors = {
-    ...keyErrors,
-    SigningPaused: IDL.Record({ reason: IDL.Text }),
-    RateLimited: IDL.Record({ limit: IDL.Nat32, window_seconds: IDL.Nat32, retry_after_seconds: IDL.Nat32 }),
-    DailyQuotaExceeded: IDL.Record({ quota: IDL.Nat32 }),
-    TooManySignaturesInFlight: IDL.Record({ limit: IDL.Nat32 }),
-    CyclesBelowFloor: IDL.Record({ balance: IDL.Nat, required: IDL.Nat }),
-    InvalidRequest,
-    InvalidAddress: IDL.Record({ field: IDL.Text, address: IDL.Text, message: IDL.Text }),
-    WrongNetwork: IDL.Record({ field: IDL.Text, address: IDL.Text, expected: IDL.Text, actual: IDL.Text }),
-    InvalidAmount: IDL.Record({ field: IDL.Text, message: IDL.Text }),
-    UnknownChain: IDL.Record({ chain_id: IDL.Nat64 }),
-  };
+  const { CallRejection, keyErrors, signErrors } = walletErrorCases(IDL);
+  const InvalidRequest = signErrors.InvalidRequest;
   const insufficient = { InsufficientFunds: IDL.Record({ required_sats: IDL.Nat64, available_sats: IDL.Nat64 }) };
   const bitcoinCall = { BitcoinCallRejected: CallRejection, BitcoinCallNotSent: IDL.Record({ method: IDL.Text }) };
   const Utxo = IDL.Record({ txid: IDL.Text, vout: IDL.Nat32, value_sats: IDL.Nat64 });

@@ -94,9 +94,11 @@ export interface WalletRpcService {
   rpc_transform(request: { response: HttpResponse; context: Uint8Array }): Promise<HttpResponse>;
 }
 
-/** The methods of {@link WalletRpcService}, for `IDL.Service`. */
-export function walletRpcMethods(IDL: IdlBuilder): Record<keyof WalletRpcService, IDLType.FuncClass> {
-  const result = (ok: IDLType.Type, err: IDLType.Type): [IDLType.Type] => [IDL.Variant({ Ok: ok, Err: err })];
+/**
+ * The error cases the wallet's endpoints share (wallet.did's `KeyError` and `SignError`), built
+ * once for both client interface files.
+ */
+export function walletErrorCases(IDL: IdlBuilder) {
   const CallRejection = IDL.Record({ method: IDL.Text, reject_code: IDL.Nat32, reject_message: IDL.Text });
   const keyErrors = {
     AnonymousCaller: IDL.Null,
@@ -116,6 +118,13 @@ export function walletRpcMethods(IDL: IdlBuilder): Record<keyof WalletRpcService
     InvalidAmount: IDL.Record({ field: IDL.Text, message: IDL.Text }),
     UnknownChain: IDL.Record({ chain_id: IDL.Nat64 }),
   };
+  return { CallRejection, keyErrors, signErrors };
+}
+
+/** The methods of {@link WalletRpcService}, for `IDL.Service`. */
+export function walletRpcMethods(IDL: IdlBuilder): Record<keyof WalletRpcService, IDLType.FuncClass> {
+  const result = (ok: IDLType.Type, err: IDLType.Type): [IDLType.Type] => [IDL.Variant({ Ok: ok, Err: err })];
+  const { keyErrors, signErrors } = walletErrorCases(IDL);
   const RpcProviderError = IDL.Variant({
     HttpStatus: IDL.Record({ status: IDL.Nat }),
     InvalidResponse: IDL.Record({ reason: IDL.Text }),
