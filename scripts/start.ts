@@ -94,11 +94,15 @@ async function run(): Promise<void> {
   const { createIdentity, listIdentities, loadSignIdentity } = await import('../cli/identity-store.ts');
   const { createWalletCanister, devnetConfig, installModule, installWallet } = await import('../cli/deploy.ts');
   const { writeDeploymentFile } = await import('../cli/deployment-file.ts');
-  const { frontendIdlFactory, frontendInitArg, uploadAssets } = await import('./frontend-assets.ts');
+  const { frontendIdlFactory, frontendInitArg, prepareAssets, uploadAssets } = await import('./frontend-assets.ts');
+  const { envAsset } = await import('./frontend-env.ts');
   type MasterKeyType = import('../src/lib/deployment.ts').MasterKeyType;
 
   out('build: wallet canister');
   const wallet = buildWallet();
+  out('build: web app (canisters/frontend/dist)');
+  const { buildApp } = await import('./build-app.ts');
+  buildApp();
   const hasApp = existsSync(frontendDist);
   let frontend: { wasm: Uint8Array } | null = null;
   if (hasApp) {
@@ -157,7 +161,14 @@ async function run(): Promise<void> {
       mode: 'install',
     });
     const actor = Actor.createActor(frontendIdlFactory, { agent, canisterId: id });
-    const report = await uploadAssets({ actor: actor as never, dir: frontendDist });
+    // The app's /env.json tells it where the wallet is and which root key the devnet signs with.
+    const env = {
+      network: 'local' as const,
+      host: live.httpInterfaceUrl,
+      walletCanisterId: walletId.toText(),
+      rootKey: bytesToHex(live.rootKey),
+    };
+    const report = await uploadAssets({ actor: actor as never, assets: [...prepareAssets(frontendDist), envAsset(env)] });
     out(`frontend: uploaded ${report.uploaded.length} assets from canisters/frontend/dist`);
     frontendId = id.toText();
   }
