@@ -10,6 +10,7 @@ import { runAuditBench, runAuditCanisterBench } from './audit.bench.ts';
 import { runWalletBench } from './wallet.bench.ts';
 import { runWalletRpcBench } from './wallet-rpc.bench.ts';
 import { runFrontendBench } from './frontend.bench.ts';
+import { runAppBench } from './app.bench.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -38,6 +39,9 @@ await runAuditCanisterBench(out);
 
 out('\n## frontend canister: certified assets (size, serving and certifying cost)');
 await runFrontendBench();
+
+out('\n## web app: initial JS and navigation to addresses in headless Chromium (devnet, through the gateway)');
+await runAppBench(out);
 
 try {
   const chainsBench = './chains.bench.ts'; // written with the chain library's canister benchmark

@@ -87,13 +87,30 @@ describe('npm start', () => {
     assert.equal(deployment.network, 'local');
     assert.equal(deployment.host, urls['IC HTTP interface']);
     assert.match(output, new RegExp(`^wallet: ${wallet} at ${deployment.host} `, 'm'));
-    assert.match(output, /^frontend: /m);
+    assert.match(output, new RegExp(`^frontend: http://${deployment.canisters.frontend}\\.localhost:\\d+/$`, 'm'));
     assert.match(urls.EVM, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(urls.Solana, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(urls['bitcoin admin'], /^http:\/\/127\.0\.0\.1:\d+\/instances\/\d+\/devnet\/bitcoin$/);
     assert.deepEqual(
       deployment.masterKeys.map((k: { keyType: string; keyName: string }) => `${k.keyType}/${k.keyName}`),
       ['ecdsa_secp256k1/dfx_test_key', 'schnorr_bip340secp256k1/dfx_test_key', 'schnorr_ed25519/dfx_test_key'],
+    );
+  });
+
+  test('serves the web app through the certifying gateway, with an env.json naming this wallet', async () => {
+    const deployment = JSON.parse(readFileSync(deploymentPath, 'utf8'));
+    const base = `${deployment.host}/?canisterId=${deployment.canisters.frontend}`;
+    const page = await fetch(base);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('ic-certificate') ?? '', /^certificate=:/);
+    const env = await (await fetch(`${deployment.host}/env.json?canisterId=${deployment.canisters.frontend}`)).json();
+    assert.deepEqual(
+      { network: env.network, host: env.host, walletCanisterId: env.walletCanisterId },
+      {
+        network: 'local',
+        host: deployment.host,
+        walletCanisterId: deployment.canisters.wallet,
+      },
     );
   });
 

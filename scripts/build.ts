@@ -1,6 +1,6 @@
 /**
  * `npm run build`: builds the wallet and frontend canisters with azle from the repository's dfx.json,
- * then checks that the Candid azle generates from each one's code is its committed .did
+ * and the web app with Vite (scripts/build-app.ts, into canisters/frontend/dist); checks that the Candid azle generates from each one's code is its committed .did
  * (canisters/wallet/wallet.did, canisters/frontend/frontend.did; CONTRIBUTING.md convention 5). Prints
  * each Wasm path and size; exits non-zero on a build failure or a Candid mismatch.
  *
@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WalletError } from '../src/lib/errors.ts';
+import { buildApp, initialJs } from './build-app.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The committed interface of the wallet canister. */
@@ -307,4 +308,16 @@ if (import.meta.main) {
     process.stdout.write(`build: the generated Candid matches ${relative(ROOT, didPath)}\n`);
   }
   if (failed) process.exit(1);
+  // The web app, which `npm start` uploads to the frontend canister when canisters/frontend/dist exists.
+  const started = performance.now();
+  try {
+    buildApp();
+  } catch (error) {
+    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const js = initialJs();
+  process.stdout.write(
+    `build: app canisters/frontend/dist in ${((performance.now() - started) / 1000).toFixed(1)} s, initial JS ${(js.gzipBytes / 1024).toFixed(1)} KiB gzipped\n`,
+  );
 }

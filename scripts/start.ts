@@ -94,17 +94,17 @@ async function run(): Promise<void> {
   const { createIdentity, listIdentities, loadSignIdentity } = await import('../cli/identity-store.ts');
   const { createWalletCanister, devnetConfig, installModule, installWallet } = await import('../cli/deploy.ts');
   const { writeDeploymentFile } = await import('../cli/deployment-file.ts');
-  const { frontendIdlFactory, frontendInitArg, uploadAssets } = await import('./frontend-assets.ts');
+  const { frontendIdlFactory, frontendInitArg, prepareAssets, uploadAssets } = await import('./frontend-assets.ts');
+  const { envAsset } = await import('./frontend-env.ts');
   type MasterKeyType = import('../src/lib/deployment.ts').MasterKeyType;
 
   out('build: wallet canister');
   const wallet = buildWallet();
-  const hasApp = existsSync(frontendDist);
-  let frontend: { wasm: Uint8Array } | null = null;
-  if (hasApp) {
-    out('build: frontend canister');
-    frontend = buildFrontend();
-  }
+  out('build: web app (canisters/frontend/dist)');
+  const { buildApp } = await import('./build-app.ts');
+  buildApp();
+  out('build: frontend canister');
+  const frontend = buildFrontend();
 
   const devnet = await startDevnet({ port, withChains: true, live: true, log: () => {} });
   const live = devnet.live!;
@@ -146,21 +146,24 @@ async function run(): Promise<void> {
     config: devnetConfig({ evmUrl: chains.evm.url, solanaUrl: chains.solana.url }),
   });
 
-  let frontendId: string | null = null;
-  if (frontend) {
-    const id = await createWalletCanister({ agent, network: 'local', controllers: [identity.getPrincipal()] });
-    await installModule({
-      agent,
-      canisterId: id,
-      wasm: frontend.wasm,
-      arg: frontendInitArg(IDL, { connect_src: [live.httpInterfaceUrl] }),
-      mode: 'install',
-    });
-    const actor = Actor.createActor(frontendIdlFactory, { agent, canisterId: id });
-    const report = await uploadAssets({ actor: actor as never, dir: frontendDist });
-    out(`frontend: uploaded ${report.uploaded.length} assets from canisters/frontend/dist`);
-    frontendId = id.toText();
-  }
+  const frontendId = await createWalletCanister({ agent, network: 'local', controllers: [identity.getPrincipal()] });
+  await installModule({
+    agent,
+    canisterId: frontendId,
+    wasm: frontend.wasm,
+    arg: frontendInitArg(IDL, { connect_src: [live.httpInterfaceUrl] }),
+    mode: 'install',
+  });
+  const actor = Actor.createActor(frontendIdlFactory, { agent, canisterId: frontendId });
+  // The app's /env.json tells it where the wallet is and which root key the devnet signs with.
+  const env = {
+    network: 'local' as const,
+    host: live.httpInterfaceUrl,
+    walletCanisterId: walletId.toText(),
+    rootKey: bytesToHex(live.rootKey),
+  };
+  const report = await uploadAssets({ actor: actor as never, assets: [...prepareAssets(frontendDist), envAsset(env)] });
+  out(`frontend: uploaded ${report.uploaded.length} assets from canisters/frontend/dist`);
 
   const keys = new ThresholdKeys({ seed: thresholdSeed() });
   const masterKeys = (['ecdsa_secp256k1', 'schnorr_bip340secp256k1', 'schnorr_ed25519'] as MasterKeyType[]).map((keyType) => {
@@ -173,7 +176,7 @@ async function run(): Promise<void> {
       network: 'local',
       host: live.httpInterfaceUrl,
       rootKeyHex: bytesToHex(live.rootKey),
-      canisters: { wallet: walletId.toText(), frontend: frontendId },
+      canisters: { wallet: walletId.toText(), frontend: frontendId.toText() },
       masterKeys,
     },
     deploymentPath,
@@ -181,11 +184,7 @@ async function run(): Promise<void> {
   writeFileSync(pidFile, `${process.pid}\n`);
 
   const bitcoinAdmin = `${devnet.url}/instances/${live.instanceId}/devnet/bitcoin`;
-  out(
-    frontendId
-      ? `frontend: ${live.gatewayUrl(frontendId)}`
-      : 'frontend: not deployed (no canisters/frontend/dist: build the app first, then npm start again)',
-  );
+  out(`frontend: ${live.gatewayUrl(frontendId.toText())}`);
   out(`wallet: ${walletId.toText()} at ${live.httpInterfaceUrl} (npx wallet --help; controller: identity "${name}")`);
   out(`IC HTTP interface: ${live.httpInterfaceUrl}`);
   out(`EVM: ${chains.evm.url} (chain id ${chains.evm.chainId})`);

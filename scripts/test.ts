@@ -1,6 +1,8 @@
 // `npm test`: type-checks, format-checks and lints the project, then runs every test with Node's own test runner, on the
 // Node that runs this script (the project's Node 24 from node_modules/.bin through npm).
 // Pass file globs to run a subset: `npm test -- 'devnet/**/*.test.ts'` (then the type check and lint are skipped).
+// The web app's component tests (canisters/frontend/src/**/*.spec.ts) run with vitest in jsdom, in the full run or
+// when a glob names a .spec.ts file: `npm test -- 'canisters/frontend/**/*.spec.ts'`.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +25,7 @@ if (!custom) {
   // Canister code is bundled by Azle (bundler module resolution): it has its own tsconfig.
   check('type check of canisters/wallet', [tsc, '--noEmit', '-p', 'canisters/wallet/tsconfig.json']);
   check('type check of canisters/frontend', [tsc, '--noEmit', '-p', 'canisters/frontend/tsconfig.json']);
+  check('type check of the web app', [tsc, '--noEmit', '-p', 'canisters/frontend/tsconfig.app.json']);
   check('format check (run `npm run format`)', [
     join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
     '--check',
@@ -32,9 +35,21 @@ if (!custom) {
   ]);
   check('lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
 }
+const specs = custom ? patterns.filter((p) => p.endsWith('.spec.ts')) : [];
+if (!custom || specs.length > 0) {
+  check('component tests (vitest)', [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--config',
+    'canisters/frontend/vite.config.ts',
+    ...specs.map((p) => p.replace(/^canisters\/frontend\//, '')),
+  ]);
+}
+const nodePatterns = patterns.filter((p) => !p.endsWith('.spec.ts'));
+if (custom && nodePatterns.length === 0) process.exit(0);
 const result = spawnSync(
   process.execPath,
-  ['--disable-warning=ExperimentalWarning', '--test', '--test-concurrency=1', '--test-timeout=600000', ...patterns],
+  ['--disable-warning=ExperimentalWarning', '--test', '--test-concurrency=1', '--test-timeout=600000', ...nodePatterns],
   { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` } },
 );
 process.exit(result.status ?? 1);
