@@ -4,7 +4,8 @@
 // The web app's component tests (canisters/frontend/src/**/*.spec.ts) run with vitest in jsdom, in the full run or
 // when a glob names a .spec.ts file: `npm test -- 'canisters/frontend/**/*.spec.ts'`.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { globSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const custom = process.argv.length > 2;
@@ -36,13 +37,19 @@ if (!custom) {
   check('lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
 }
 const specs = custom ? patterns.filter((p) => p.endsWith('.spec.ts')) : [];
+const specFiles = specs.flatMap((p) => globSync(p, { cwd: root }));
+if (specs.length > 0 && specFiles.length === 0) {
+  process.stderr.write(`test: no component test matches ${specs.join(' ')}\n`);
+  process.exit(1);
+}
 if (!custom || specs.length > 0) {
   check('component tests (vitest)', [
     join(root, 'node_modules', 'vitest', 'vitest.mjs'),
     'run',
     '--config',
     'canisters/frontend/vite.config.ts',
-    ...specs.map((p) => p.replace(/^canisters\/frontend\//, '')),
+    // vitest takes file-name filters, not globs: expand the globs here, to paths under the app's root.
+    ...specFiles.map((p) => relative(join(root, 'canisters', 'frontend'), join(root, p))),
   ]);
 }
 const nodePatterns = patterns.filter((p) => !p.endsWith('.spec.ts'));

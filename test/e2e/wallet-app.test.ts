@@ -8,6 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base58 } from '@scure/base';
@@ -198,6 +199,42 @@ test('every screen at phone width, in the dark theme', async () => {
   }
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.check(tid('theme-light'));
+});
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+test("every screen passes axe-core's WCAG 2.1 A and AA rules, in the light and the dark theme", async () => {
+  // The app's CSP rightly refuses the injected axe script: a second page, with the same stored local
+  // identity, bypasses CSP for the audit only.
+  const context = await browser.newContext({ bypassCSP: true, storageState: await page.context().storageState() });
+  const audited = await context.newPage();
+  const problems: string[] = [];
+  try {
+    await audited.goto(env.appUrl);
+    await audited.waitForSelector(tid('address-sol-value'), { timeout: 300_000 });
+    await audited.addScriptTag({ path: AXE });
+    for (const theme of ['light', 'dark'] as const) {
+      await audited.click(tid('nav-settings'));
+      await audited.check(tid(`theme-${theme}`));
+      for (const screen of ['overview', 'receive', 'send', 'history', 'audit', 'settings']) {
+        await audited.click(tid(`nav-${screen}`));
+        await audited.waitForTimeout(500);
+        const violations = await audited.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+            }
+          ).axe;
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        problems.push(...violations.map((v) => `${screen} (${theme}): ${v}`));
+      }
+    }
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems, []);
 });
 
 test('a tampered asset is refused by the gateway', async () => {
