@@ -9,12 +9,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ROOT } from '../fixtures/build.ts';
 import { startServer } from '../support/pic.ts';
 import { wat } from '../support/wat.ts';
 import { IC0_TABLE } from '../../devnet/src/ic/system-api-table.ts';
+import { http_request_args, http_request_result } from '../../devnet/src/ic/management-idl.ts';
 
 let server: PocketIcServer;
 let pic: PocketIc;
@@ -115,6 +117,96 @@ describe('availability (spec "Overview of imports")', () => {
       (start $start))`);
     await assert.rejects(install(certificate), (e: Error) =>
       e.message.includes('"ic0_data_certificate_present" cannot be executed in start mode'),
+    );
+  });
+});
+
+describe('HTTPS outcall transforms run as TQ: a query with no data certificate', () => {
+  const transformed = { status: 204n, headers: [], body: new TextEncoder().encode('TQ') };
+  const resultBytes = new Uint8Array(IDL.encode([http_request_result], [transformed]));
+  const escaped = Array.from(resultBytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+  // `outcall` forwards its argument to aaaaa-aa's http_request, keeps the reply or the reject
+  // message for `last`, and replies with an empty Candid message (PicJS's deferred calls cannot
+  // surface a reject).
+  const outcaller = () =>
+    wat(`(module
+      (import "ic0" "msg_arg_data_size" (func $arg_size (result i32)))
+      (import "ic0" "msg_arg_data_copy" (func $arg_copy (param i32 i32 i32)))
+      (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+      (import "ic0" "msg_reply" (func $reply))
+      (import "ic0" "msg_reject_msg_size" (func $reject_size (result i32)))
+      (import "ic0" "msg_reject_msg_copy" (func $reject_copy (param i32 i32 i32)))
+      (import "ic0" "call_new" (func $call_new (param i32 i32 i32 i32 i32 i32 i32 i32)))
+      (import "ic0" "call_data_append" (func $call_data_append (param i32 i32)))
+      (import "ic0" "call_cycles_add128" (func $cycles_add (param i64 i64)))
+      (import "ic0" "call_perform" (func $perform (result i32)))
+      (import "ic0" "data_certificate_present" (func $present (result i32)))
+      (import "ic0" "data_certificate_size" (func $certificate_size (result i32)))
+      (memory (export "memory") 1)
+      (table 2 funcref)
+      (elem (i32.const 0) $keep_reply $keep_reject)
+      (data (i32.const 100) "http_request")
+      (data (i32.const 200) "DIDL\\00\\00")
+      (data (i32.const 4000) "${escaped}")
+      (func $keep_reply (param i32)
+        (i32.store (i32.const 5000) (call $arg_size))
+        (call $arg_copy (i32.const 5004) (i32.const 0) (call $arg_size))
+        (call $append (i32.const 200) (i32.const 6))
+        (call $reply))
+      (func $keep_reject (param i32)
+        (i32.store (i32.const 5000) (call $reject_size))
+        (call $reject_copy (i32.const 5004) (i32.const 0) (call $reject_size))
+        (call $append (i32.const 200) (i32.const 6))
+        (call $reply))
+      (func (export "canister_update outcall")
+        (call $arg_copy (i32.const 8192) (i32.const 0) (call $arg_size))
+        (call $call_new (i32.const 0) (i32.const 0) (i32.const 100) (i32.const 12)
+          (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0))
+        (call $call_data_append (i32.const 8192) (call $arg_size))
+        (call $cycles_add (i64.const 0) (i64.const 1000000000000))
+        (drop (call $perform)))
+      (func (export "canister_query last")
+        (call $append (i32.const 5004) (i32.load (i32.const 5000)))
+        (call $reply))
+      ;; Replies with the fixed result unless a data certificate is present.
+      (func (export "canister_query tq_present")
+        (if (call $present) (then (unreachable)))
+        (call $append (i32.const 4000) (i32.const ${resultBytes.length}))
+        (call $reply))
+      (func (export "canister_query tq_size")
+        (drop (call $certificate_size))
+        (call $reply)))`);
+  const outcallIdl: IDL.InterfaceFactory = () => IDL.Service({ outcall: IDL.Func([http_request_args], [], []) });
+
+  /** An outcall transformed by `transform`, mocked with a 200; returns what the canister kept. */
+  async function outcall(canisterId: Principal, transform: string): Promise<Uint8Array> {
+    const deferred = pic.createDeferredActor<{ outcall: (args: unknown) => Promise<unknown> }>(outcallIdl, canisterId);
+    const finish = await deferred.outcall({
+      url: 'https://example.com/',
+      max_response_bytes: [],
+      method: { get: null },
+      headers: [],
+      body: [],
+      transform: [{ function: [canisterId, transform], context: new Uint8Array() }],
+      is_replicated: [],
+    });
+    await pic.tick(2);
+    const [pending] = await pic.getPendingHttpsOutcalls();
+    await pic.mockPendingHttpsOutcall({
+      requestId: pending.requestId,
+      subnetId: pending.subnetId,
+      response: { type: 'success', statusCode: 200, headers: [], body: new Uint8Array([1]) },
+    });
+    await finish();
+    return pic.queryCall({ canisterId, method: 'last' });
+  }
+
+  test('data_certificate_present is 0 in a transform, and data_certificate_size traps there', async () => {
+    const canisterId = await install(outcaller());
+    assert.deepEqual(IDL.decode([http_request_result], await outcall(canisterId, 'tq_present')), [transformed]);
+    assert.match(
+      new TextDecoder().decode(await outcall(canisterId, 'tq_size')),
+      /^Transform function failed: .*Canister violated contract: "ic0_data_certificate_size" cannot be executed in non replicated query mode/,
     );
   });
 });
