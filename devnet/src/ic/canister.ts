@@ -171,7 +171,7 @@ export class Canister {
 
   /** Instantiate `module` with a fresh heap, or with `keepHeap` copied in (upgrade with `keep`). */
   instantiate(module: CanisterModule, keepHeap?: Uint8Array): void {
-    const api = createSystemApi({ canister: this, host: this.host, context: () => this.requireContext() });
+    const api = createSystemApi({ canister: this, host: this.host, context: () => this.requireContext(), memory64: module.info.memory64 });
     const ic0: Record<string, (...args: (number | bigint)[]) => number | bigint | undefined> = {};
     for (const imp of module.info.functionImports) {
       if (imp.module !== 'ic0') {

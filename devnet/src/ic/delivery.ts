@@ -113,7 +113,13 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
   const target = reply ? cb.reply : cb.reject;
   const outcome = c.execute({ ctx, entry: { table: target.fun, env: target.env } });
   if (!outcome.ok && cb.cleanup) {
-    const cleanupCtx = newContext({ mode: 'cleanup', instructionLimit: inst.instructionLimit(c, 'update'), callContext: cc });
+    // The cleanup sees the reject code of the callback that trapped (0 after a reply).
+    const cleanupCtx = newContext({
+      mode: 'cleanup',
+      instructionLimit: inst.instructionLimit(c, 'update'),
+      callContext: cc,
+      rejectCode: ctx.rejectCode,
+    });
     const cleaned = c.execute({ ctx: cleanupCtx, entry: { table: cb.cleanup.fun, env: cb.cleanup.env } });
     inst.roundInstructions += cleaned.instructions;
     if (cleaned.ok) commitState(inst, c, cleanupCtx);

@@ -11,7 +11,10 @@ import { MANAGEMENT_CANISTER_ID } from './ids.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { newContext, type ExecContext, type PendingCall } from './system-api.ts';
 /** Execute a query (or composite query) now; state never persists. */
-export function query(inst: Instance, args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array }): CallResult {
+export function query(
+  inst: Instance,
+  args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; transform?: boolean },
+): CallResult {
   try {
     return runQuery(inst, { ...args, chain: new Set() });
   } catch (e) {
@@ -22,7 +25,7 @@ export function query(inst: Instance, args: { sender: Principal; canisterId: Pri
 
 export function runQuery(
   inst: Instance,
-  args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; chain: Set<string> },
+  args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; chain: Set<string>; transform?: boolean },
 ): CallResult {
   const target = args.canisterId.toText();
   const system = inst.systemCanisters.get(target);
@@ -38,7 +41,14 @@ export function runQuery(
   if (!c.hasInstance) throw new IcError({ errorCode: 'CanisterWasmModuleNotFound', message: messages.noWasm(target) });
   const limit = inst.instructionLimit(c, 'query');
   if (c.hasExport(`canister_query ${args.method}`)) {
-    const ctx = newContext({ mode: 'query', instructionLimit: limit, caller: args.sender, arg: args.arg, methodName: args.method });
+    const ctx = newContext({
+      mode: 'query',
+      transform: args.transform ?? false,
+      instructionLimit: limit,
+      caller: args.sender,
+      arg: args.arg,
+      methodName: args.method,
+    });
     ctx.callContext = queryCallContext(args.sender);
     const outcome = c.execute({ ctx, entry: { export: `canister_query ${args.method}` } });
     c.stats.queries++;
@@ -126,7 +136,7 @@ export function runCompositeQuery(
         if (!outcome.ok) {
           if (call.cleanup)
             c.execute({
-              ctx: newContext({ mode: 'cleanup', instructionLimit: args.limit, callContext: cc }),
+              ctx: newContext({ mode: 'composite_cleanup', instructionLimit: args.limit, callContext: cc }),
               entry: { table: call.cleanup.fun, env: call.cleanup.env },
               keep: true,
             });
@@ -151,7 +161,7 @@ export function runCompositeQuery(
 
 /** Execute a transform function of an HTTPS outcall (a query on the calling canister). */
 export function runTransform(inst: Instance, args: { canisterId: Principal; method: string; arg: Uint8Array }): CallResult {
-  return query(inst, { sender: MANAGEMENT_CANISTER_ID, canisterId: args.canisterId, method: args.method, arg: args.arg });
+  return query(inst, { sender: MANAGEMENT_CANISTER_ID, canisterId: args.canisterId, method: args.method, arg: args.arg, transform: true });
 }
 
 function queryResponse(c: Canister, ctx: ExecContext): CallResult {

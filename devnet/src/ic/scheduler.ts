@@ -2,6 +2,7 @@
 import type { Canister } from './canister.ts';
 import { canPayExecution, deliverRequest, deliverResponse, expireDeadlines, finish, respond } from './delivery.ts';
 import type { CallResult, Instance } from './instance.ts';
+import { MANAGEMENT_CANISTER_ID } from './ids.ts';
 import { limits } from './limits.ts';
 import { newContext, type ExecMode } from './system-api.ts';
 
@@ -89,9 +90,12 @@ function runSystemTasks(inst: Instance): boolean {
 
 function runSystemTask(inst: Instance, c: Canister, mode: ExecMode, name: string): void {
   if (!canPayExecution(inst, c)) return;
-  const cc = c.newCallContext({ origin: { kind: 'system', ticket: 0 }, caller: c.id, cycles: 0n });
+  // A system task's caller, and so the caller its callbacks see, is the management canister
+  // (spec, "ic0.msg_caller_size": "During a system task (heartbeat or global timer), this is the id
+  // of the management canister").
+  const cc = c.newCallContext({ origin: { kind: 'system', ticket: 0 }, caller: MANAGEMENT_CANISTER_ID, cycles: 0n });
   cc.responded = true; // nobody waits for a system task's response
-  const ctx = newContext({ mode, instructionLimit: inst.instructionLimit(c, 'update'), caller: c.id, callContext: cc });
+  const ctx = newContext({ mode, instructionLimit: inst.instructionLimit(c, 'update'), caller: MANAGEMENT_CANISTER_ID, callContext: cc });
   const outcome = c.execute({ ctx, entry: { export: name } });
   finish(inst, { c, ctx, cc, outcome });
 }

@@ -1,7 +1,9 @@
 /**
  * The `ic0` System API (IC interface spec, "Canister interface (System API)") as host functions.
- * Each function checks it may run in the current execution mode (the spec's availability table)
- * and that its memory ranges are inside the heap; violations trap, as on the IC.
+ * Whether a function may run in the current context comes from the spec's availability table
+ * (system-api-table.ts) and what it costs from the replica's overhead table (system-api-costs.ts):
+ * every call is charged, then checked, as the replica's linker does; a call outside its contexts
+ * traps with the replica's contract-violation text. Memory ranges are checked against the heap.
  * Effects are written to the ExecContext and committed by the instance only if the message succeeds.
  */
 import { Principal } from '@icp-sdk/core/principal';
@@ -9,6 +11,8 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import { CanisterTrap } from './errors.ts';
 import type { Canister, CallContext, CanisterHost } from './canister.ts';
 import { fees } from './limits.ts';
+import { systemApiCost } from './system-api-costs.ts';
+import { IC0_CONTEXTS, IC0_TABLE, type Context } from './system-api-table.ts';
 
 export type ExecMode =
   | 'start'
@@ -24,11 +28,16 @@ export type ExecMode =
   | 'composite_reply'
   | 'composite_reject'
   | 'cleanup'
+  | 'composite_cleanup'
   | 'timer'
   | 'heartbeat'
   | 'inspect';
 
-/** The replica's names of the modes, used in contract-violation messages. */
+/**
+ * The replica's names of the modes, used in contract-violation messages: `ApiType::as_str` in
+ * dfinity/ic rs/embedders/src/wasmtime_embedder/system_api.rs (`post_upgrade` runs as `Init`,
+ * composite queries and transforms as `NonReplicatedQuery`).
+ */
 const MODE_NAME: Record<ExecMode, string> = {
   start: 'start',
   init: 'init',
@@ -36,17 +45,43 @@ const MODE_NAME: Record<ExecMode, string> = {
   pre_upgrade: 'pre upgrade',
   update: 'update',
   replicated_query: 'replicated query',
-  query: 'non-replicated query',
-  composite_query: 'composite query',
-  reply: 'reply callback',
-  reject: 'reject callback',
-  composite_reply: 'composite reply callback',
-  composite_reject: 'composite reject callback',
+  query: 'non replicated query',
+  composite_query: 'non replicated query',
+  reply: 'replicated reply callback',
+  reject: 'replicated reject callback',
+  composite_reply: 'non-replicated reply callback',
+  composite_reject: 'non-replicated reject callback',
   cleanup: 'cleanup',
-  timer: 'system task',
-  heartbeat: 'system task',
+  composite_cleanup: 'cleanup',
+  timer: 'global timer',
+  heartbeat: 'heartbeat',
   inspect: 'inspect message',
 };
+
+/** The spec's context of each mode (a query run as an HTTPS outcall transform is `TQ`). */
+const CONTEXT_OF: Record<ExecMode, Context> = {
+  start: 's',
+  init: 'I',
+  post_upgrade: 'I',
+  pre_upgrade: 'G',
+  update: 'U',
+  replicated_query: 'RQ',
+  query: 'NRQ',
+  composite_query: 'CQ',
+  reply: 'Ry',
+  reject: 'Rt',
+  composite_reply: 'CRy',
+  composite_reject: 'CRt',
+  cleanup: 'C',
+  composite_cleanup: 'CC',
+  timer: 'T',
+  heartbeat: 'T',
+  inspect: 'F',
+};
+
+export function contextOf(ctx: { mode: ExecMode; transform: boolean }): Context {
+  return ctx.mode === 'query' && ctx.transform ? 'TQ' : CONTEXT_OF[ctx.mode];
+}
 
 export interface PendingCall {
   callee: Principal;
@@ -61,6 +96,8 @@ export interface PendingCall {
 
 export interface ExecContext {
   mode: ExecMode;
+  /** A query run as the transform function of an HTTPS outcall (the spec's `TQ`). */
+  transform: boolean;
   instructionLimit: bigint;
   caller: Principal | null;
   arg: Uint8Array;
@@ -85,6 +122,7 @@ export interface ExecContext {
 
 export function newContext(args: {
   mode: ExecMode;
+  transform?: boolean;
   instructionLimit: bigint;
   caller?: Principal | null;
   arg?: Uint8Array;
@@ -97,6 +135,7 @@ export function newContext(args: {
 }): ExecContext {
   return {
     mode: args.mode,
+    transform: args.transform ?? false,
     instructionLimit: args.instructionLimit,
     caller: args.caller ?? null,
     arg: args.arg ?? args.replyPayload ?? new Uint8Array(0),
@@ -118,32 +157,22 @@ export function newContext(args: {
   };
 }
 
-type Mode = ExecMode;
-const ALL: readonly Mode[] = Object.keys(MODE_NAME) as Mode[];
-const CALLBACKS: readonly Mode[] = ['reply', 'reject', 'composite_reply', 'composite_reject'];
-const RESPONDING: readonly Mode[] = ['update', 'replicated_query', 'query', 'composite_query', ...CALLBACKS];
-const CALLING: readonly Mode[] = ['update', 'composite_query', 'timer', 'heartbeat', ...CALLBACKS];
-const REPLICATED_STATEFUL: readonly Mode[] = ['init', 'post_upgrade', 'pre_upgrade', 'update', 'reply', 'reject', 'timer', 'heartbeat'];
-/** Modes with an argument: the message's, or in reply callbacks the reply (IC spec: "Ry", "CRy"). */
-const ARG_MODES: readonly Mode[] = [
-  'init',
-  'post_upgrade',
-  'update',
-  'replicated_query',
-  'query',
-  'composite_query',
-  'inspect',
-  'reply',
-  'composite_reply',
-];
-const CYCLES_IN: readonly Mode[] = ['update', 'replicated_query', 'reply', 'reject'];
-
 type HostFn = (...args: (number | bigint)[]) => number | bigint | void;
 
-/** Cost in instructions of a system API call, modelled on the replica's: a base plus copied bytes. */
-const SYSCALL_BASE = 500n;
+/** A Wasm argument as the unsigned integer the System API reads it as (spec, "Interpretation of numbers"). */
+const unsigned = (x: number | bigint): bigint => (typeof x === 'bigint' ? BigInt.asUintN(64, x) : BigInt(x >>> 0));
 
-export function createSystemApi(args: { canister: Canister; host: CanisterHost; context: () => ExecContext }): Record<string, HostFn> {
+/**
+ * The host functions of one canister instance. `memory64` leaves out the functions the spec makes
+ * available only to modules with a 32-bit memory, so a 64-bit module importing one is refused at
+ * installation as importing a function the runtime does not export.
+ */
+export function createSystemApi(args: {
+  canister: Canister;
+  host: CanisterHost;
+  context: () => ExecContext;
+  memory64?: boolean;
+}): Record<string, HostFn> {
   const { canister, host, context } = args;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -151,14 +180,6 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
   const num = (x: number | bigint): number => {
     const n = typeof x === 'bigint' ? Number(BigInt.asUintN(64, x)) : x >>> 0;
     return n;
-  };
-  const allow = (name: string, modes: readonly Mode[]): ExecContext => {
-    const ctx = context();
-    if (!modes.includes(ctx.mode)) {
-      throw new CanisterTrap('contract_violation', `"ic0_${name}" cannot be executed in ${MODE_NAME[ctx.mode]} mode`);
-    }
-    canister.chargeInstructions(SYSCALL_BASE);
-    return ctx;
   };
   const heap = (): Uint8Array => canister.heapView();
   const checkRange = (name: string, ptr: number, len: number, mem: Uint8Array): void => {
@@ -171,7 +192,6 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     const l = num(len);
     const mem = heap();
     checkRange(name, p, l, mem);
-    canister.chargeInstructions(BigInt(l));
     return mem.slice(p, p + l);
   };
   /** The `copy(dst, offset, size)` shape shared by every *_copy function. */
@@ -184,7 +204,6 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     }
     const mem = heap();
     checkRange(name, d, s, mem);
-    canister.chargeInstructions(BigInt(s));
     mem.set(data.subarray(o, o + s), d);
   };
   const write128 = (name: string, dst: number | bigint, value: bigint): void => {
@@ -200,7 +219,16 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
   const u128 = (high: number | bigint, low: number | bigint): bigint =>
     (BigInt.asUintN(64, BigInt(high)) << 64n) | BigInt.asUintN(64, BigInt(low));
   const balance = (ctx: ExecContext): bigint => canister.cycles + ctx.balanceDelta;
-  const available = (ctx: ExecContext): bigint => (ctx.callContext ? ctx.callContext.cyclesAvailable - ctx.cyclesAccepted : 0n);
+  /**
+   * Cycles still available in the call. Once the call is responded to, its cycles go back to the
+   * caller with the response, so there are none left (spec, "ic0.msg_cycles_available": "When
+   * the call is responded to (reply or reject), all available cycles are refunded to the caller,
+   * and this will return 0").
+   */
+  const available = (ctx: ExecContext): bigint => {
+    if (!ctx.callContext || ctx.response || ctx.callContext.responded) return 0n;
+    return ctx.callContext.cyclesAvailable - ctx.cyclesAccepted;
+  };
 
   const acceptCycles = (ctx: ExecContext, max: bigint): bigint => {
     const amount = max < available(ctx) ? max : available(ctx);
@@ -235,93 +263,86 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     if (!v) throw new CanisterTrap('contract_violation', `ic0.env_var_value: environment variable ${name} not found`);
     return v.value;
   };
+  const callerBytes = (ctx: ExecContext): Uint8Array => {
+    const caller = ctx.caller ?? ctx.callContext?.caller;
+    if (!caller) throw new Error(`invariant: no caller in ${ctx.mode} mode`);
+    return caller.toUint8Array();
+  };
+  /** A data certificate exists in non-replicated queries and composite queries, not in transforms. */
+  const hasCertificate = (ctx: ExecContext): boolean => (ctx.mode === 'query' && !ctx.transform) || ctx.mode === 'composite_query';
+  const certificate = (ctx: ExecContext): Uint8Array => {
+    ctx.dataCertificate ??= host.dataCertificate(canister);
+    return ctx.dataCertificate;
+  };
+  const pending = (ctx: ExecContext, name: string): PendingCall => {
+    if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', `ic0.${name} called when no call is under construction`);
+    return ctx.pendingCall;
+  };
+  /**
+   * Auxiliary caller information (spec, "ic0.msg_caller_info_data_size"): only a caller
+   * authenticated by a canister signature that carried `sender_info` has any; the devnet accepts
+   * no `sender_info`, so every caller's is empty.
+   */
+  const NO_CALLER_INFO = new Uint8Array(0);
 
-  const api: Record<string, HostFn> = {
-    msg_arg_data_size: () => allow('msg_arg_data_size', ARG_MODES).arg.length,
-    msg_arg_data_copy: (dst, off, size) => {
-      const ctx = allow('msg_arg_data_copy', ARG_MODES);
-      copyOut('ic0.msg_arg_data_copy', ctx.arg, dst, off, size);
-    },
-    msg_caller_size: () => callerBytes(allow('msg_caller_size', ALL)).length,
-    msg_caller_copy: (dst, off, size) => copyOut('ic0.msg_caller_copy', callerBytes(allow('msg_caller_copy', ALL)), dst, off, size),
-    msg_reject_code: () => allow('msg_reject_code', CALLBACKS).rejectCode,
-    msg_reject_msg_size: () => {
-      const ctx = allow('msg_reject_msg_size', ['reject', 'composite_reject']);
-      return enc.encode(ctx.rejectMessage).length;
-    },
-    msg_reject_msg_copy: (dst, off, size) => {
-      const ctx = allow('msg_reject_msg_copy', ['reject', 'composite_reject']);
-      copyOut('ic0.msg_reject_msg_copy', enc.encode(ctx.rejectMessage), dst, off, size);
-    },
-    msg_deadline: () => allow('msg_deadline', RESPONDING).callContext?.deadline ?? 0n,
-    msg_reply_data_append: (src, size) => {
-      const ctx = allow('msg_reply_data_append', RESPONDING);
+  // Each function takes the running message's context; the wrapper below has already charged the
+  // call and checked that the context allows it.
+  const impl: Record<string, (ctx: ExecContext, ...args: (number | bigint)[]) => number | bigint | void> = {
+    msg_arg_data_size: (ctx) => ctx.arg.length,
+    msg_arg_data_copy: (ctx, dst, off, size) => copyOut('ic0.msg_arg_data_copy', ctx.arg, dst, off, size),
+    msg_caller_size: (ctx) => callerBytes(ctx).length,
+    msg_caller_copy: (ctx, dst, off, size) => copyOut('ic0.msg_caller_copy', callerBytes(ctx), dst, off, size),
+    msg_caller_info_data_size: () => NO_CALLER_INFO.length,
+    msg_caller_info_data_copy: (_ctx, dst, off, size) => copyOut('ic0.msg_caller_info_data_copy', NO_CALLER_INFO, dst, off, size),
+    msg_caller_info_signer_size: () => NO_CALLER_INFO.length,
+    msg_caller_info_signer_copy: (_ctx, dst, off, size) => copyOut('ic0.msg_caller_info_signer_copy', NO_CALLER_INFO, dst, off, size),
+    // In a reply callback, and in the cleanup of one, the code is 0 (spec, "ic0.msg_reject_code").
+    msg_reject_code: (ctx) => ctx.rejectCode,
+    msg_reject_msg_size: (ctx) => enc.encode(ctx.rejectMessage).length,
+    msg_reject_msg_copy: (ctx, dst, off, size) => copyOut('ic0.msg_reject_msg_copy', enc.encode(ctx.rejectMessage), dst, off, size),
+    msg_deadline: (ctx) => ctx.callContext?.deadline ?? 0n,
+    msg_reply_data_append: (ctx, src, size) => {
       respond(ctx, 'msg_reply_data_append');
       ctx.replyBuffer.push(read('ic0.msg_reply_data_append', src, size));
     },
-    msg_reply: () => {
-      const ctx = allow('msg_reply', RESPONDING);
+    msg_reply: (ctx) => {
       respond(ctx, 'msg_reply');
       ctx.response = { kind: 'reply', bytes: concatBytes(...ctx.replyBuffer) };
     },
-    msg_reject: (src, size) => {
-      const ctx = allow('msg_reject', RESPONDING);
+    msg_reject: (ctx, src, size) => {
       respond(ctx, 'msg_reject');
       ctx.response = { kind: 'reject', message: dec.decode(read('ic0.msg_reject', src, size)) };
     },
-    msg_cycles_available: () => BigInt.asUintN(64, available(allow('msg_cycles_available', CYCLES_IN))),
-    msg_cycles_available128: (dst) => write128('ic0.msg_cycles_available128', dst, available(allow('msg_cycles_available128', CYCLES_IN))),
-    msg_cycles_refunded: () => BigInt.asUintN(64, allow('msg_cycles_refunded', ['reply', 'reject']).refunded),
-    msg_cycles_refunded128: (dst) =>
-      write128('ic0.msg_cycles_refunded128', dst, allow('msg_cycles_refunded128', ['reply', 'reject']).refunded),
-    msg_cycles_accept: (max) => acceptCycles(allow('msg_cycles_accept', CYCLES_IN), BigInt.asUintN(64, BigInt(max))),
-    msg_cycles_accept128: (high, low, dst) => {
-      const ctx = allow('msg_cycles_accept128', CYCLES_IN);
-      write128('ic0.msg_cycles_accept128', dst, acceptCycles(ctx, u128(high, low)));
-    },
-    cycles_burn128: (high, low, dst) => {
-      const ctx = allow('cycles_burn128', [...REPLICATED_STATEFUL, 'cleanup']);
+    msg_cycles_available: (ctx) => BigInt.asUintN(64, available(ctx)),
+    msg_cycles_available128: (ctx, dst) => write128('ic0.msg_cycles_available128', dst, available(ctx)),
+    msg_cycles_refunded: (ctx) => BigInt.asUintN(64, ctx.refunded),
+    msg_cycles_refunded128: (ctx, dst) => write128('ic0.msg_cycles_refunded128', dst, ctx.refunded),
+    msg_cycles_accept: (ctx, max) => acceptCycles(ctx, BigInt.asUintN(64, BigInt(max))),
+    msg_cycles_accept128: (ctx, high, low, dst) => write128('ic0.msg_cycles_accept128', dst, acceptCycles(ctx, u128(high, low))),
+    cycles_burn128: (ctx, high, low, dst) => {
       const want = u128(high, low);
       const burned = want < balance(ctx) ? want : balance(ctx);
       ctx.balanceDelta -= burned;
       write128('ic0.cycles_burn128', dst, burned);
     },
-    canister_self_size: () => (allow('canister_self_size', ALL), canister.id.toUint8Array().length),
-    canister_self_copy: (dst, off, size) => {
-      allow('canister_self_copy', ALL);
-      copyOut('ic0.canister_self_copy', canister.id.toUint8Array(), dst, off, size);
-    },
-    canister_cycle_balance: () => BigInt.asUintN(64, balance(allow('canister_cycle_balance', ALL))),
-    canister_cycle_balance128: (dst) => write128('ic0.canister_cycle_balance128', dst, balance(allow('canister_cycle_balance128', ALL))),
-    canister_liquid_cycle_balance128: (dst) =>
-      write128('ic0.canister_liquid_cycle_balance128', dst, balance(allow('canister_liquid_cycle_balance128', ALL))),
-    canister_status: () => {
-      allow('canister_status', ALL);
-      return canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3;
-    },
-    canister_version: () => (allow('canister_version', ALL), canister.version),
-    subnet_self_size: () => (allow('subnet_self_size', ALL), host.subnetId(canister).toUint8Array().length),
-    subnet_self_copy: (dst, off, size) => {
-      allow('subnet_self_copy', ALL);
-      copyOut('ic0.subnet_self_copy', host.subnetId(canister).toUint8Array(), dst, off, size);
-    },
-    root_key_size: () => (allow('root_key_size', ALL), host.rootKey().length),
-    root_key_copy: (dst, off, size) => {
-      allow('root_key_copy', ALL);
-      copyOut('ic0.root_key_copy', host.rootKey(), dst, off, size);
-    },
-    msg_method_name_size: () => enc.encode(allow('msg_method_name_size', ALL).methodName).length,
-    msg_method_name_copy: (dst, off, size) => {
-      const ctx = allow('msg_method_name_copy', ALL);
-      copyOut('ic0.msg_method_name_copy', enc.encode(ctx.methodName), dst, off, size);
-    },
-    accept_message: () => {
-      const ctx = allow('accept_message', ['inspect']);
+    canister_self_size: () => canister.id.toUint8Array().length,
+    canister_self_copy: (_ctx, dst, off, size) => copyOut('ic0.canister_self_copy', canister.id.toUint8Array(), dst, off, size),
+    canister_cycle_balance: (ctx) => BigInt.asUintN(64, balance(ctx)),
+    canister_cycle_balance128: (ctx, dst) => write128('ic0.canister_cycle_balance128', dst, balance(ctx)),
+    canister_liquid_cycle_balance128: (ctx, dst) => write128('ic0.canister_liquid_cycle_balance128', dst, balance(ctx)),
+    canister_status: () => (canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3),
+    canister_version: () => canister.version,
+    subnet_self_size: () => host.subnetId(canister).toUint8Array().length,
+    subnet_self_copy: (_ctx, dst, off, size) => copyOut('ic0.subnet_self_copy', host.subnetId(canister).toUint8Array(), dst, off, size),
+    root_key_size: () => host.rootKey().length,
+    root_key_copy: (_ctx, dst, off, size) => copyOut('ic0.root_key_copy', host.rootKey(), dst, off, size),
+    msg_method_name_size: (ctx) => enc.encode(ctx.methodName).length,
+    msg_method_name_copy: (ctx, dst, off, size) => copyOut('ic0.msg_method_name_copy', enc.encode(ctx.methodName), dst, off, size),
+    accept_message: (ctx) => {
       if (ctx.messageAccepted) throw new CanisterTrap('contract_violation', 'ic0.accept_message: the message was already accepted');
       ctx.messageAccepted = true;
     },
-    call_new: (calleeSrc, calleeSize, nameSrc, nameSize, replyFun, replyEnv, rejectFun, rejectEnv) => {
-      const ctx = allow('call_new', CALLING);
+    call_new: (ctx, calleeSrc, calleeSize, nameSrc, nameSize, replyFun, replyEnv, rejectFun, rejectEnv) => {
       dropPending(ctx);
       const calleeBytes = read('ic0.call_new', calleeSrc, calleeSize);
       if (calleeBytes.length > 29) throw new CanisterTrap('contract_violation', 'ic0.call_new: callee is not a valid principal');
@@ -336,34 +357,26 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
         timeoutSeconds: null,
       };
     },
-    call_on_cleanup: (fun, env) => {
-      const ctx = allow('call_on_cleanup', CALLING);
-      if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', 'ic0.call_on_cleanup called when no call is under construction');
-      if (ctx.pendingCall.cleanup) throw new CanisterTrap('contract_violation', 'ic0.call_on_cleanup can be called at most once per call');
-      ctx.pendingCall.cleanup = { fun: BigInt(fun), env: BigInt(env) };
+    call_on_cleanup: (ctx, fun, env) => {
+      const call = pending(ctx, 'call_on_cleanup');
+      if (call.cleanup) throw new CanisterTrap('contract_violation', 'ic0.call_on_cleanup can be called at most once per call');
+      call.cleanup = { fun: BigInt(fun), env: BigInt(env) };
     },
-    call_data_append: (src, size) => {
-      const ctx = allow('call_data_append', CALLING);
-      if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', 'ic0.call_data_append called when no call is under construction');
-      ctx.pendingCall.arg.push(read('ic0.call_data_append', src, size));
+    call_data_append: (ctx, src, size) => {
+      pending(ctx, 'call_data_append').arg.push(read('ic0.call_data_append', src, size));
     },
-    call_with_best_effort_response: (timeout) => {
-      const ctx = allow('call_with_best_effort_response', CALLING);
-      if (!ctx.pendingCall) {
-        throw new CanisterTrap('contract_violation', 'ic0.call_with_best_effort_response called when no call is under construction');
-      }
-      if (ctx.pendingCall.timeoutSeconds !== null) {
+    call_with_best_effort_response: (ctx, timeout) => {
+      const call = pending(ctx, 'call_with_best_effort_response');
+      if (call.timeoutSeconds !== null) {
         throw new CanisterTrap('contract_violation', 'ic0.call_with_best_effort_response can be called at most once per call');
       }
       // The IC caps best-effort timeouts at 300 seconds.
-      ctx.pendingCall.timeoutSeconds = Math.min(num(timeout), 300);
+      call.timeoutSeconds = Math.min(num(timeout), 300);
     },
-    call_cycles_add: (amount) => addCycles(allow('call_cycles_add', CALLING), BigInt.asUintN(64, BigInt(amount))),
-    call_cycles_add128: (high, low) => addCycles(allow('call_cycles_add128', CALLING), u128(high, low)),
-    call_perform: () => {
-      const ctx = allow('call_perform', CALLING);
-      const call = ctx.pendingCall;
-      if (!call) throw new CanisterTrap('contract_violation', 'ic0.call_perform called when no call is under construction');
+    call_cycles_add: (ctx, amount) => addCycles(ctx, BigInt.asUintN(64, BigInt(amount))),
+    call_cycles_add128: (ctx, high, low) => addCycles(ctx, u128(high, low)),
+    call_perform: (ctx) => {
+      const call = pending(ctx, 'call_perform');
       ctx.pendingCall = null;
       // The caller pays for sending the request: a base fee plus its bytes (IC "Cycles cost formulas").
       const bytes = BigInt(call.arg.reduce((n, b) => n + b.length, 0) + call.method.length);
@@ -377,47 +390,33 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
       return 0;
     },
     stable_size: () => {
-      allow('stable_size', ALL);
       if (canister.stablePages > 65536n) throw new CanisterTrap('trap', '32 bit stable memory api used on a memory larger than 4GB');
       return Number(canister.stablePages);
     },
-    stable_grow: (pages) => {
-      allow('stable_grow', ALL);
+    stable_grow: (_ctx, pages) => {
       if (canister.stablePages + BigInt(num(pages)) > 65536n) return -1;
       return Number(canister.stableGrow(BigInt(num(pages))));
     },
-    stable_write: (off, src, size) => {
-      allow('stable_write', ALL);
-      canister.stableWrite(num(off), read('ic0.stable_write', src, size));
-    },
-    stable_read: (dst, off, size) => {
-      allow('stable_read', ALL);
+    stable_write: (_ctx, off, src, size) => canister.stableWrite(num(off), read('ic0.stable_write', src, size)),
+    stable_read: (_ctx, dst, off, size) => {
       const data = canister.stableRead(num(off), num(size));
       const mem = heap();
       checkRange('ic0.stable_read', num(dst), data.length, mem);
-      canister.chargeInstructions(BigInt(data.length));
       mem.set(data, num(dst));
     },
-    stable64_size: () => (allow('stable64_size', ALL), canister.stablePages),
-    stable64_grow: (pages) => {
-      allow('stable64_grow', ALL);
+    stable64_size: () => canister.stablePages,
+    stable64_grow: (_ctx, pages) => {
       const r = canister.stableGrow(BigInt.asUintN(64, BigInt(pages)));
       return r < 0n ? BigInt.asUintN(64, -1n) : r;
     },
-    stable64_write: (off, src, size) => {
-      allow('stable64_write', ALL);
-      canister.stableWrite(num(off), read('ic0.stable64_write', src, size));
-    },
-    stable64_read: (dst, off, size) => {
-      allow('stable64_read', ALL);
+    stable64_write: (_ctx, off, src, size) => canister.stableWrite(num(off), read('ic0.stable64_write', src, size)),
+    stable64_read: (_ctx, dst, off, size) => {
       const data = canister.stableRead(num(off), num(size));
       const mem = heap();
       checkRange('ic0.stable64_read', num(dst), data.length, mem);
-      canister.chargeInstructions(BigInt(data.length));
       mem.set(data, num(dst));
     },
-    certified_data_set: (src, size) => {
-      const ctx = allow('certified_data_set', REPLICATED_STATEFUL);
+    certified_data_set: (ctx, src, size) => {
       const data = read('ic0.certified_data_set', src, size);
       if (data.length > 32)
         throw new CanisterTrap(
@@ -426,117 +425,91 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
         );
       ctx.certifiedData = data;
     },
-    data_certificate_present: () => {
-      const ctx = allow('data_certificate_present', ALL);
-      return ctx.mode === 'query' ? 1 : 0;
-    },
-    data_certificate_size: () => certificate(allow('data_certificate_size', ['query', 'composite_query'])).length,
-    data_certificate_copy: (dst, off, size) => {
-      const ctx = allow('data_certificate_copy', ['query', 'composite_query']);
-      copyOut('ic0.data_certificate_copy', certificate(ctx), dst, off, size);
-    },
-    time: () => (allow('time', ALL), host.time()),
-    global_timer_set: (t) => {
-      const ctx = allow('global_timer_set', [...REPLICATED_STATEFUL, 'cleanup']);
+    data_certificate_present: (ctx) => (hasCertificate(ctx) ? 1 : 0),
+    data_certificate_size: (ctx) => certificate(ctx).length,
+    data_certificate_copy: (ctx, dst, off, size) => copyOut('ic0.data_certificate_copy', certificate(ctx), dst, off, size),
+    time: () => host.time(),
+    global_timer_set: (ctx, t) => {
       const previous = ctx.globalTimer ?? canister.globalTimer;
       ctx.globalTimer = BigInt.asUintN(64, BigInt(t));
       return previous;
     },
-    performance_counter: (type) => {
-      const ctx = allow('performance_counter', ALL);
+    performance_counter: (ctx, type) => {
       const now = canister.instructionsSoFar(ctx);
       if (Number(type) === 0) return now;
       if (Number(type) === 1) return (ctx.callContext?.instructions ?? 0n) + now;
       throw new CanisterTrap('contract_violation', `ic0.performance_counter: unknown counter type ${type}`);
     },
-    is_controller: (src, size) => {
-      allow('is_controller', ALL);
+    is_controller: (_ctx, src, size) => {
       const bytes = read('ic0.is_controller', src, size);
       if (bytes.length > 29) throw new CanisterTrap('contract_violation', 'ic0.is_controller: the argument is not a valid principal');
       return canister.isController(Principal.fromUint8Array(bytes)) ? 1 : 0;
     },
-    in_replicated_execution: () => {
-      const ctx = allow('in_replicated_execution', ALL);
-      return ctx.mode === 'query' ||
-        ctx.mode === 'composite_query' ||
-        ctx.mode === 'composite_reply' ||
-        ctx.mode === 'composite_reject' ||
-        ctx.mode === 'inspect'
-        ? 0
-        : 1;
+    in_replicated_execution: (ctx) => {
+      const nonReplicated: readonly Context[] = ['NRQ', 'TQ', 'CQ', 'CRy', 'CRt', 'CC', 'F'];
+      return nonReplicated.includes(contextOf(ctx)) ? 0 : 1;
     },
-    cost_call: (methodNameSize, payloadSize, dst) => {
-      allow('cost_call', ALL);
+    cost_call: (_ctx, methodNameSize, payloadSize, dst) => {
       write128('ic0.cost_call', dst, fees.xnetCall + fees.xnetByte * (BigInt(methodNameSize) + BigInt(payloadSize)));
     },
-    cost_create_canister: (dst) => {
-      allow('cost_create_canister', ALL);
-      write128('ic0.cost_create_canister', dst, fees.canisterCreation);
-    },
-    cost_http_request: (requestSize, maxResponseBytes, dst) => {
-      allow('cost_http_request', ALL);
+    cost_create_canister: (_ctx, dst) => write128('ic0.cost_create_canister', dst, fees.canisterCreation),
+    cost_http_request: (_ctx, requestSize, maxResponseBytes, dst) => {
       write128(
         'ic0.cost_http_request',
         dst,
         host.httpRequestFee({ requestBytes: BigInt(requestSize), maxResponseBytes: BigInt(maxResponseBytes) }),
       );
     },
-    cost_sign_with_ecdsa: (src, size, curve, dst) => {
-      allow('cost_sign_with_ecdsa', ALL);
+    cost_sign_with_ecdsa: (_ctx, src, size, curve, dst) => {
       if (Number(curve) !== 0) return 1;
       const fee = host.signatureFee({ kind: 'ecdsa', keyName: dec.decode(read('ic0.cost_sign_with_ecdsa', src, size)) });
       if (fee === null) return 2;
       write128('ic0.cost_sign_with_ecdsa', dst, fee);
       return 0;
     },
-    cost_sign_with_schnorr: (src, size, algorithm, dst) => {
-      allow('cost_sign_with_schnorr', ALL);
+    cost_sign_with_schnorr: (_ctx, src, size, algorithm, dst) => {
       if (Number(algorithm) !== 0 && Number(algorithm) !== 1) return 1;
       const fee = host.signatureFee({ kind: 'schnorr', keyName: dec.decode(read('ic0.cost_sign_with_schnorr', src, size)) });
       if (fee === null) return 2;
       write128('ic0.cost_sign_with_schnorr', dst, fee);
       return 0;
     },
-    env_var_count: () => (allow('env_var_count', ALL), envVars().length),
-    env_var_name_size: (index) => {
-      allow('env_var_name_size', ALL);
+    // The devnet offers no vetKD keys: curve 0 (bls12_381_g2) is valid, every key name is not.
+    cost_vetkd_derive_key: (_ctx, src, size, curve) => {
+      if (Number(curve) !== 0) return 1;
+      read('ic0.cost_vetkd_derive_key', src, size);
+      return 2;
+    },
+    env_var_count: () => envVars().length,
+    env_var_name_size: (_ctx, index) => {
       const v = envVars()[num(index)];
       if (!v) throw new CanisterTrap('contract_violation', `ic0.env_var_name_size: index ${index} out of bounds`);
       return enc.encode(v.name).length;
     },
-    env_var_name_copy: (index, dst, off, size) => {
-      allow('env_var_name_copy', ALL);
+    env_var_name_copy: (_ctx, index, dst, off, size) => {
       const v = envVars()[num(index)];
       if (!v) throw new CanisterTrap('contract_violation', `ic0.env_var_name_copy: index ${index} out of bounds`);
       copyOut('ic0.env_var_name_copy', enc.encode(v.name), dst, off, size);
     },
-    env_var_name_exists: (src, size) => {
-      allow('env_var_name_exists', ALL);
+    env_var_name_exists: (_ctx, src, size) => {
       const name = dec.decode(read('ic0.env_var_name_exists', src, size));
       return envVars().some((e) => e.name === name) ? 1 : 0;
     },
-    env_var_value_size: (src, size) => {
-      allow('env_var_value_size', ALL);
-      return enc.encode(envValue(dec.decode(read('ic0.env_var_value_size', src, size)))).length;
-    },
-    env_var_value_copy: (src, size, dst, off, len) => {
-      allow('env_var_value_copy', ALL);
+    env_var_value_size: (_ctx, src, size) => enc.encode(envValue(dec.decode(read('ic0.env_var_value_size', src, size)))).length,
+    env_var_value_copy: (_ctx, src, size, dst, off, len) => {
       copyOut('ic0.env_var_value_copy', enc.encode(envValue(dec.decode(read('ic0.env_var_value_copy', src, size)))), dst, off, len);
     },
     mint_cycles128: () => {
-      allow('mint_cycles128', ALL);
       throw new CanisterTrap('contract_violation', 'ic0.mint_cycles128 can only be executed on the Cycles Minting Canister');
     },
-    debug_print: (src, size) => {
-      allow('debug_print', ALL);
+    debug_print: (_ctx, src, size) => {
       const mem = heap();
       const p = num(src);
       // debug_print never traps on a bad range on the IC; it prints what it can.
       const end = Math.min(mem.length, p + num(size));
       host.debugPrint(canister, dec.decode(mem.slice(Math.min(p, end), end)));
     },
-    trap: (src, size) => {
-      allow('trap', ALL);
+    trap: (_ctx, src, size) => {
       const mem = heap();
       const p = num(src);
       const end = Math.min(mem.length, p + num(size));
@@ -544,18 +517,24 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     },
   };
 
-  function callerBytes(ctx: ExecContext): Uint8Array {
-    const caller = ctx.caller ?? ctx.callContext?.caller;
-    if (!caller) throw new CanisterTrap('contract_violation', `"ic0_msg_caller_size" cannot be executed in ${MODE_NAME[ctx.mode]} mode`);
-    return caller.toUint8Array();
+  // Every function: charge the call (dfinity/ic linker.rs charges before it runs the call), trap
+  // at the instruction limit if that used the message's budget up, then check the context.
+  const api: Record<string, HostFn> = {};
+  for (const [name, fn] of Object.entries(impl)) {
+    if (args.memory64 && IC0_TABLE[name]?.i32Only) continue;
+    const contexts = IC0_CONTEXTS.get(name);
+    if (!contexts) throw new Error(`invariant: ic0.${name} is not in the System API table`);
+    api[name] = (...a) => {
+      const ctx = context();
+      canister.chargeInstructions(systemApiCost(name, a.map(unsigned)));
+      if (canister.instructionsSoFar(ctx) > ctx.instructionLimit) {
+        throw new CanisterTrap('instruction_limit', ctx.instructionLimit.toString());
+      }
+      if (!contexts.has(contextOf(ctx))) {
+        throw new CanisterTrap('contract_violation', `"ic0_${name}" cannot be executed in ${MODE_NAME[ctx.mode]} mode`);
+      }
+      return fn(ctx, ...a);
+    };
   }
-  function certificate(ctx: ExecContext): Uint8Array {
-    if (ctx.mode !== 'query') {
-      throw new CanisterTrap('contract_violation', `"ic0_data_certificate_size" cannot be executed in ${MODE_NAME[ctx.mode]} mode`);
-    }
-    ctx.dataCertificate ??= host.dataCertificate(canister);
-    return ctx.dataCertificate;
-  }
-
   return api;
 }
