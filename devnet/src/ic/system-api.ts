@@ -140,6 +140,37 @@ const CYCLES_IN: readonly Mode[] = ['update', 'replicated_query', 'reply', 'reje
 
 type HostFn = (...args: (number | bigint)[]) => number | bigint | void;
 
+/** MAX_INTER_CANISTER_PAYLOAD_IN_BYTES (dfinity/ic rs/types/types/src/messages.rs): 2 MiB. */
+const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+/** A reply to a non-replicated query may be larger: MAX_NON_REPLICATED_QUERY_REPLY_SIZE, 3 MiB. */
+const MAX_QUERY_REPLY_BYTES = 3 * 1024 * 1024;
+/** Requests to a canister on the same subnet may be 5 times larger (MULTIPLIER_MAX_SIZE_LOCAL_SUBNET). */
+const MAX_LOCAL_REQUEST_BYTES = 5 * MAX_PAYLOAD_BYTES;
+const NON_REPLICATED: readonly ExecMode[] = ['query', 'composite_query', 'composite_reply', 'composite_reject'];
+
+/** ic0.msg_reply_data_append past the reply limit traps (rs/embedders/src/wasmtime_embedder/system_api.rs). */
+function checkReplySize(ctx: ExecContext, size: number): void {
+  const max = NON_REPLICATED.includes(ctx.mode) ? MAX_QUERY_REPLY_BYTES : MAX_PAYLOAD_BYTES;
+  const total = ctx.replyBuffer.reduce((n, b) => n + b.length, 0) + size;
+  if (total > max) {
+    throw new CanisterTrap(
+      'contract_violation',
+      `ic0.msg_reply_data_append: application payload size (${total}) cannot be larger than ${max}`,
+    );
+  }
+}
+
+/** ic0.call_data_append past the request limit traps (RequestInPrep::extend_method_payload). */
+function checkRequestSize(call: PendingCall, size: number): void {
+  const current = new TextEncoder().encode(call.method).length + call.arg.reduce((n, b) => n + b.length, 0);
+  if (size > MAX_LOCAL_REQUEST_BYTES - current) {
+    throw new CanisterTrap(
+      'contract_violation',
+      `Request to ${call.callee.toText()}:${call.method} has a payload size of ${current + size}, which exceeds the allowed limit of ${MAX_LOCAL_REQUEST_BYTES}`,
+    );
+  }
+}
+
 /** Cost in instructions of a system API call, modelled on the replica's: a base plus copied bytes. */
 const SYSCALL_BASE = 500n;
 
@@ -257,6 +288,7 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     msg_reply_data_append: (src, size) => {
       const ctx = allow('msg_reply_data_append', RESPONDING);
       respond(ctx, 'msg_reply_data_append');
+      checkReplySize(ctx, num(size));
       ctx.replyBuffer.push(read('ic0.msg_reply_data_append', src, size));
     },
     msg_reply: () => {
@@ -345,6 +377,7 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     call_data_append: (src, size) => {
       const ctx = allow('call_data_append', CALLING);
       if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', 'ic0.call_data_append called when no call is under construction');
+      checkRequestSize(ctx.pendingCall, num(size));
       ctx.pendingCall.arg.push(read('ic0.call_data_append', src, size));
     },
     call_with_best_effort_response: (timeout) => {
@@ -365,10 +398,11 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
       const call = ctx.pendingCall;
       if (!call) throw new CanisterTrap('contract_violation', 'ic0.call_perform called when no call is under construction');
       ctx.pendingCall = null;
-      // The caller pays for sending the request: a base fee plus its bytes (IC "Cycles cost formulas").
+      // The caller pays for sending the request and reserves the largest response's transmission
+      // and execution, above its freezing threshold (cycles-account.ts `requestCharge`).
       const bytes = BigInt(call.arg.reduce((n, b) => n + b.length, 0) + call.method.length);
-      const fee = fees.xnetCall + fees.xnetByte * bytes;
-      if (balance(ctx) < fee) {
+      const { fee, threshold } = host.requestCharge(canister, bytes);
+      if (balance(ctx) < fee + threshold) {
         ctx.balanceDelta += call.cycles;
         return 2; // SYS_TRANSIENT: the call was not enqueued; its cycles return to the balance.
       }
@@ -467,7 +501,8 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     },
     cost_call: (methodNameSize, payloadSize, dst) => {
       allow('cost_call', ALL);
-      write128('ic0.cost_call', dst, fees.xnetCall + fees.xnetByte * (BigInt(methodNameSize) + BigInt(payloadSize)));
+      // xnet_call_total_fee: the request, and the reservations for the largest response.
+      write128('ic0.cost_call', dst, host.requestCharge(canister, BigInt(num(methodNameSize)) + BigInt(num(payloadSize))).fee);
     },
     cost_create_canister: (dst) => {
       allow('cost_create_canister', ALL);
