@@ -106,6 +106,30 @@ describe('cycles: a message prepays its instruction limit and is refunded what i
       assert.match(e.message, new RegExp(`Canister ${canisterId.toText()} is out of cycles(?!: please)`));
       return true;
     });
+    // It still answers queries; once its balance is below the threshold, it is frozen and does not.
+    assert.equal((await pic.queryCall({ canisterId, method: 'reply_n_q', arg: u32Arg(0) })).length, 0);
+    await pic.updateCanisterSettings({ canisterId, freezingThreshold: freezingThreshold * 2n });
+    await rejectsWith(
+      pic.queryCall({ canisterId, method: 'reply_n_q', arg: u32Arg(0) }),
+      `Canister ${canisterId.toText()} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`,
+    );
+  });
+});
+
+describe('cycles: install_code prepays its instruction limit', { skip: !onDevnet }, () => {
+  test('a canister that cannot prepay 300B instructions is not installed, with the replica’s error', async () => {
+    const pic = await newPic();
+    const canisterId = await pic.createCanister({ cycles: 100_000_000_000n });
+    // An empty canister uses no memory: its freezing threshold is 0.
+    const prepaid = executionCost(300_000_000_000n);
+    assert.equal(prepaid, 120_005_000_000n);
+    await rejectsWith(
+      pic.installCode({ canisterId, wasm: limitsProbe, arg: EMPTY }),
+      `Canister installation failed with \`Canister ${canisterId.toText()} is out of cycles: please top up the canister with at least ${prepaid - 100_000_000_000n} additional cycles\`.`,
+    );
+    const status = await pic.canisterStatus({ canisterId });
+    assert.equal(status.moduleHash, null);
+    assert.equal(status.cycles, 100_000_000_000n);
   });
 });
 

@@ -70,10 +70,11 @@ describe('cycles: every charge is capped at the message’s limit', () => {
     await assert.rejects(pic.updateCall({ canisterId, method: 'fill', arg }), /exceeded the limit of 40000000000 instructions/);
     const charged = before - (await pic.getCyclesBalance(canisterId));
     // The ingress fee (1.2M cycles + 2,000 a byte) and the prepaid execution of the whole limit
-    // (5M cycles + 4 per 10 instructions), none of it refunded.
+    // (5M cycles + 8 per 10 instructions: a 64-bit module pays twice the Wasm32 price of 4,
+    // WASM64_INSTRUCTION_COST_OVERHEAD in dfinity/ic rs/config/src/subnet_config.rs), none of it refunded.
     const ingress = 1_200_000n + 2_000n * BigInt(arg.length + 'fill'.length);
-    assert.equal(charged, ingress + 5_000_000n + (4n * 40_000_000_000n) / 10n);
-    assert.equal(charged, 16_005_000_000n + 1_220_000n);
+    assert.equal(charged, ingress + 5_000_000n + (8n * 40_000_000_000n) / 10n);
+    assert.equal(charged, 32_005_000_000n + 1_220_000n);
   });
 });
 

@@ -82,14 +82,34 @@ export function consumeAboveThreshold(inst: Instance, c: Canister, amount: bigin
   return null;
 }
 
-/** Cycles for executing `instructions`: the per-message fee plus 4 cycles per 10 instructions (`execution_cost`). */
-export function executionCost(inst: Instance, c: Canister, instructions: bigint): bigint {
-  return inst.charge(c, fees.updateMessageExecution + (fees.tenUpdateInstructions * instructions) / 10n);
+/**
+ * WASM64_INSTRUCTION_COST_OVERHEAD (rs/config/src/subnet_config.rs): a canister with 64-bit main
+ * memory pays twice as much per instruction (`ten_update_instructions_execution_fee_wasm64`).
+ */
+const WASM64_INSTRUCTION_COST_OVERHEAD = 2n;
+
+/**
+ * Cycles per 10 instructions in an execution mode (`convert_instructions_to_cycles`): the
+ * canister's, unless `wasm64` names the mode of a module about to be installed.
+ */
+function tenInstructionsFee(c: Canister, wasm64 = c.memory64): bigint {
+  return wasm64 ? WASM64_INSTRUCTION_COST_OVERHEAD * fees.tenUpdateInstructions : fees.tenUpdateInstructions;
+}
+
+/** Cycles for executing `instructions`: the per-message fee plus 4 cycles per 10 instructions, 8 for Wasm64 (`execution_cost`). */
+export function executionCost(inst: Instance, c: Canister, instructions: bigint, wasm64 = c.memory64): bigint {
+  return inst.charge(c, fees.updateMessageExecution + (tenInstructionsFee(c, wasm64) * instructions) / 10n);
 }
 
 /** `prepay_execution_cycles`: the execution of the whole `limit`, above the freezing threshold. */
-export function prepayExecution(inst: Instance, c: Canister, limit: bigint, revealTopUp: boolean): { prepaid: bigint } | IcError {
-  const prepaid = executionCost(inst, c, limit);
+export function prepayExecution(
+  inst: Instance,
+  c: Canister,
+  limit: bigint,
+  revealTopUp: boolean,
+  wasm64 = c.memory64,
+): { prepaid: bigint } | IcError {
+  const prepaid = executionCost(inst, c, limit, wasm64);
   const error = consumeAboveThreshold(inst, c, prepaid, revealTopUp);
   return error ?? { prepaid };
 }
@@ -98,9 +118,13 @@ export function prepayExecution(inst: Instance, c: Canister, limit: bigint, reve
  * `refund_unused_execution_cycles`: the instructions of `limit` that did not run come back, at
  * most the prepayment (the per-message fee is kept).
  */
-export function refundUnusedExecution(inst: Instance, c: Canister, args: { prepaid: bigint; limit: bigint; used: bigint }): void {
+export function refundUnusedExecution(
+  inst: Instance,
+  c: Canister,
+  args: { prepaid: bigint; limit: bigint; used: bigint; wasm64?: boolean },
+): void {
   const unused = args.limit - min(args.used, args.limit);
-  c.cycles += min(inst.charge(c, (fees.tenUpdateInstructions * unused) / 10n), args.prepaid);
+  c.cycles += min(inst.charge(c, (tenInstructionsFee(c, args.wasm64) * unused) / 10n), args.prepaid);
 }
 
 /** `prepayment_for_response_execution`: the longest callback, reserved when the call is made. */

@@ -387,7 +387,9 @@ export function install(args: {
   const limit = instance.instructionLimit(c, 'install');
   // install_code prepays the execution of its whole instruction limit above the freezing
   // threshold and is refunded what it did not use (rs/execution_environment/src/execution/install_code.rs).
-  const prepay = prepayExecution(instance, c, limit, true);
+  // The new module's execution mode prices the install's instructions (Wasm64 pays twice).
+  const wasm64 = module.info.memory64;
+  const prepay = prepayExecution(instance, c, limit, true, wasm64);
   if (prepay instanceof IcError) {
     throw new IcError({ errorCode: 'CanisterOutOfCycles', message: `Canister installation failed with \`${prepay.message}\`.` });
   }
@@ -469,7 +471,7 @@ export function install(args: {
     c.restoreCode(saved);
     throw e;
   } finally {
-    refundUnusedExecution(instance, c, { prepaid: prepay.prepaid, limit, used });
+    refundUnusedExecution(instance, c, { prepaid: prepay.prepaid, limit, used, wasm64 });
   }
 }
 
