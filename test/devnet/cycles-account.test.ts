@@ -194,12 +194,35 @@ describe('cycles: memory and compute allocation cost cycles as time passes', { s
     assert.equal(BigInt(await pic.getCyclesBalance(canisterId)), before - charged);
   });
 
-  test('a canister that cannot pay for its allocation is uninstalled and loses its balance', async () => {
+  test('an allocation the balance cannot keep above the freezing threshold is refused', async () => {
     const pic = await newPic();
     const canisterId = await probe(pic, 2_000_000_000_000n);
-    await pic.updateCanisterSettings({ canisterId, computeAllocation: 50n });
-    // 50 % of compute costs 500M cycles a second: 10,000 s cost more than the balance.
-    await pic.setTime(Math.ceil(await pic.getTime()) + 10_000_000);
+    const { cycles, memorySize } = await pic.canisterStatus({ canisterId });
+    // 30 days (the default threshold) of 1 % compute cost 25.92T cycles.
+    const memoryPerDay = (memorySize * GIB_STORAGE_PER_SECOND * DAY) / 2n ** 30n;
+    const threshold = ((memoryPerDay + COMPUTE_PERCENT_PER_SECOND * DAY) * 2_592_000n) / DAY;
+    await rejectsWith(
+      pic.updateCanisterSettings({ canisterId, computeAllocation: 1n }),
+      `Cannot increase compute allocation to 1 due to insufficient cycles. At least ${threshold - cycles} additional cycles are required.`,
+    );
+    const gib = 2n ** 30n;
+    const memoryThreshold = (((gib * GIB_STORAGE_PER_SECOND * DAY) / gib) * 2_592_000n) / DAY;
+    await pic.updateCanisterSettings({ canisterId, freezingThreshold: 2_592_000n * 10_000n });
+    await rejectsWith(
+      pic.updateCanisterSettings({ canisterId, memoryAllocation: gib }),
+      `Cannot increase memory allocation to ${gib} due to insufficient cycles. At least ${memoryThreshold * 10_000n - cycles} additional cycles are required.`,
+    );
+    const status = await pic.canisterStatus({ canisterId });
+    assert.equal(status.settings.computeAllocation, 0n);
+    assert.equal(status.settings.memoryAllocation, 0n);
+  });
+
+  test('a canister that cannot pay for its allocation is uninstalled and loses its balance', async () => {
+    const pic = await newPic();
+    const canisterId = await probe(pic, 30_000_000_000_000n);
+    await pic.updateCanisterSettings({ canisterId, computeAllocation: 50n, freezingThreshold: 0n });
+    // 50 % of compute costs 500M cycles a second: 100,000 s cost more than the balance.
+    await pic.setTime(Math.ceil(await pic.getTime()) + 100_000_000);
     await pic.tick();
     const status = await pic.canisterStatus({ canisterId });
     assert.equal(status.moduleHash, null);

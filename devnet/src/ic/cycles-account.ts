@@ -18,7 +18,7 @@
  * Costs are the 13-node application subnet's (rs/config/src/subnet_config.rs), scaled by subnet
  * size and zero on a free cost schedule (see `Instance.charge`).
  */
-import type { Canister } from './canister.ts';
+import type { Canister, CanisterSettings } from './canister.ts';
 import { IcError, RejectCode } from './errors.ts';
 import type { Instance } from './instance.ts';
 import { fees } from './limits.ts';
@@ -72,6 +72,31 @@ export function outOfCycles(args: { c: Canister; requested: bigint; threshold: b
     ? `Canister ${c.idText} is out of cycles: please top up the canister with at least ${args.threshold + args.requested - c.cycles} additional cycles`
     : `Canister ${c.idText} is out of cycles`;
   return new IcError({ errorCode: 'CanisterOutOfCycles', rejectCode: RejectCode.SysTransient, message });
+}
+
+/**
+ * update_settings may not raise an allocation the canister cannot pay for over its freezing
+ * threshold (rs/execution_environment/src/canister_settings.rs `validate_canister_settings`);
+ * raising the freezing threshold alone may freeze it. `old` are the settings before the update,
+ * the canister holds the new ones.
+ */
+export function allocationCyclesError(inst: Instance, c: Canister, old: CanisterSettings): IcError | null {
+  const threshold = freezingThreshold(inst, c);
+  if (c.cycles >= threshold) return null;
+  const missing = threshold - c.cycles;
+  if (c.settings.computeAllocation > old.computeAllocation) {
+    return new IcError({
+      errorCode: 'InsufficientCyclesInComputeAllocation',
+      message: `Cannot increase compute allocation to ${c.settings.computeAllocation} due to insufficient cycles. At least ${missing} additional cycles are required.`,
+    });
+  }
+  if (c.settings.memoryAllocation > old.memoryAllocation) {
+    return new IcError({
+      errorCode: 'InsufficientCyclesInMemoryAllocation',
+      message: `Cannot increase memory allocation to ${c.settings.memoryAllocation} due to insufficient cycles. At least ${missing} additional cycles are required.`,
+    });
+  }
+  return null;
 }
 
 /** Take `amount` from the balance if that leaves it at or above the freezing threshold; else the error. */

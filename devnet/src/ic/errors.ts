@@ -41,6 +41,8 @@ export const ErrorCode = {
   CanisterNonEmpty: 514,
   InsufficientCyclesInCall: 520,
   CanisterInstructionLimitExceeded: 522,
+  InsufficientCyclesInComputeAllocation: 530,
+  InsufficientCyclesInMemoryAllocation: 531,
   CanisterMethodNotFound: 536,
   CanisterWasmModuleNotFound: 537,
   CanisterAlreadyInstalled: 538,

@@ -11,7 +11,7 @@ import type { Canister, CanisterSettings, Origin } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import type { CallResult, Instance, Subnet } from './instance.ts';
 import { fees, limits } from './limits.ts';
-import { idleCyclesBurnedPerDay, prepayExecution, refundUnusedExecution } from './cycles-account.ts';
+import { allocationCyclesError, idleCyclesBurnedPerDay, prepayExecution, refundUnusedExecution } from './cycles-account.ts';
 import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.ts';
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
@@ -138,7 +138,13 @@ export function handleManagement(call: Call): ManagementOutcome {
     }
     case 'update_settings': {
       const c = controlled(call, args.canister_id);
+      const old = c.settings;
       applySettings(c, args.settings);
+      const error = allocationCyclesError(instance, c, old);
+      if (error) {
+        c.settings = old;
+        throw error;
+      }
       c.version++;
       return reply(encode(null), call.cycles);
     }
