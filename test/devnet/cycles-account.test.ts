@@ -116,6 +116,23 @@ describe('cycles: a message prepays its instruction limit and is refunded what i
   });
 });
 
+describe('cycles: the balance above the freezing threshold', { skip: !onDevnet }, () => {
+  test('is the liquid balance, and all that ic0.cycles_burn128 burns', async () => {
+    const pic = await newPic();
+    const canisterId = await probe(pic);
+    const { memorySize, settings } = await pic.canisterStatus({ canisterId });
+    const threshold = (((memorySize * GIB_STORAGE_PER_SECOND * DAY) / 2n ** 30n) * settings.freezingThreshold) / DAY;
+    const before = BigInt(await pic.getCyclesBalance(canisterId));
+    const reply = await pic.updateCall({ canisterId, method: 'liquid_and_burn', arg: EMPTY });
+    const during = before - ingressCost('liquid_and_burn', EMPTY) - PREPAID_UPDATE;
+    assert.equal(readU128(reply, 0), during - threshold);
+    assert.equal(readU128(reply, 16), during - threshold);
+    // What is left: the threshold, and the refund of the instructions the message did not use.
+    const after = BigInt(await pic.getCyclesBalance(canisterId));
+    assert.ok(after > threshold + 15_999_000_000n && after < threshold + PREPAID_UPDATE, `${after}`);
+  });
+});
+
 describe('cycles: install_code prepays its instruction limit', { skip: !onDevnet }, () => {
   test('a canister that cannot prepay 300B instructions is not installed, with the replica’s error', async () => {
     const pic = await newPic();

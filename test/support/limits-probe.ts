@@ -12,6 +12,8 @@
  * - `reply_n` (update) and `reply_n_q` (query) (arg: n as u32): reply n bytes of memory.
  * - `grow` (update) and `grow_q` (query) (arg: n as u32): memory.grow by n pages, reply empty.
  * - `stable_grow` (arg: n as u32): replies ic0.stable_grow(n) as an i32.
+ * - `liquid_and_burn`: replies its liquid balance, then what ic0.cycles_burn128 burned when asked
+ *   for everything (16 bytes each).
  * - `big_call` (arg: callee principal): grows memory by 130 pages, then appends 10 MiB to a call.
  */
 import { encodeSigned, encodeUnsigned } from '../../devnet/src/wasm/leb128.ts';
@@ -27,17 +29,21 @@ const str = (text: string): Bytes => {
 const vec = (items: Bytes[]): Bytes => [...u(items.length), ...items.flat()];
 const section = (id: number, payload: Bytes): Bytes => [id, ...u(payload.length), ...payload];
 
-/** Imported ic0 functions, in index order. */
-const IMPORTS: { name: string; params: number; result: boolean }[] = [
-  { name: 'canister_cycle_balance128', params: 1, result: false }, // 0
-  { name: 'msg_reply_data_append', params: 2, result: false }, // 1
-  { name: 'msg_reply', params: 0, result: false }, // 2
-  { name: 'call_new', params: 8, result: false }, // 3
-  { name: 'call_perform', params: 0, result: true }, // 4
-  { name: 'msg_arg_data_copy', params: 3, result: false }, // 5
-  { name: 'msg_arg_data_size', params: 0, result: true }, // 6
-  { name: 'call_data_append', params: 2, result: false }, // 7
-  { name: 'stable_grow', params: 1, result: true }, // 8
+const I64 = 0x7e;
+const i32s = (n: number): number[] => Array<number>(n).fill(I32);
+/** Imported ic0 functions, in index order: parameter types, and whether they return an i32. */
+const IMPORTS: { name: string; params: number[]; result: boolean }[] = [
+  { name: 'canister_cycle_balance128', params: i32s(1), result: false }, // 0
+  { name: 'msg_reply_data_append', params: i32s(2), result: false }, // 1
+  { name: 'msg_reply', params: [], result: false }, // 2
+  { name: 'call_new', params: i32s(8), result: false }, // 3
+  { name: 'call_perform', params: [], result: true }, // 4
+  { name: 'msg_arg_data_copy', params: i32s(3), result: false }, // 5
+  { name: 'msg_arg_data_size', params: [], result: true }, // 6
+  { name: 'call_data_append', params: i32s(2), result: false }, // 7
+  { name: 'stable_grow', params: i32s(1), result: true }, // 8
+  { name: 'canister_liquid_cycle_balance128', params: i32s(1), result: false }, // 9
+  { name: 'cycles_burn128', params: [I64, I64, I32], result: false }, // 10
 ];
 const fn = Object.fromEntries(IMPORTS.map((imp, i) => [imp.name, i])) as Record<string, number>;
 
@@ -129,6 +135,18 @@ const FUNCS: Func[] = [
     body: [...copyArg(ARG), ...store(0, [...load(ARG), ...call('stable_grow')]), ...reply(0, i32(4))],
   },
   {
+    // liquid_and_burn: the liquid balance, then burns as much as it may (2^128 - 1 asked) and
+    // replies both (16 bytes each).
+    type: 0,
+    exports: ['canister_update liquid_and_burn'],
+    body: [
+      ...i32(0),
+      ...call('canister_liquid_cycle_balance128'),
+      ...[0x42, ...s(-1), 0x42, ...s(-1), ...i32(16), ...call('cycles_burn128')],
+      ...reply(0, i32(32)),
+    ],
+  },
+  {
     type: 0,
     exports: ['canister_update big_call'],
     body: [
@@ -157,7 +175,7 @@ function build(): Uint8Array {
     [0x60, 0x01, I32, 0x00], // 1: [i32] -> []
   ];
   const importTypes = IMPORTS.map((imp) => {
-    const t = [0x60, ...u(imp.params), ...Array<number>(imp.params).fill(I32), ...(imp.result ? [0x01, I32] : [0x00])];
+    const t = [0x60, ...u(imp.params.length), ...imp.params, ...(imp.result ? [0x01, I32] : [0x00])];
     types.push(t);
     return types.length - 1;
   });

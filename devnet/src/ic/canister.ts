@@ -598,6 +598,8 @@ export interface CanisterHost {
   httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint }): bigint;
   /** What ic0.call_perform withdraws for a request of `payloadBytes`, and the freezing threshold to stay above. */
   requestCharge(canister: Canister, payloadBytes: bigint): { fee: bigint; threshold: bigint };
+  /** The canister's freezing threshold in cycles. */
+  freezingThreshold(canister: Canister): bigint;
 }
 
 export type { ExecContext, ExecMode };

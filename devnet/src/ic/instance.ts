@@ -12,7 +12,7 @@ import { Canister, type CanisterHost, type CanisterSettings, type Origin } from 
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import { canisterIdFromIndex, canisterIndex, rangeStart, RANGE_SIZE, type SubnetKind } from './ids.ts';
 import { limits } from './limits.ts';
-import { requestCharge } from './cycles-account.ts';
+import { freezingThreshold, requestCharge } from './cycles-account.ts';
 import { newContext } from './system-api.ts';
 import type { ManagementServices } from './management.ts';
 import { Certifier, type HashTree } from './certification.ts';
@@ -224,6 +224,9 @@ export class Instance implements CanisterHost {
   }
   requestCharge(c: Canister, payloadBytes: bigint): { fee: bigint; threshold: bigint } {
     return requestCharge(this, c, payloadBytes);
+  }
+  freezingThreshold(c: Canister): bigint {
+    return freezingThreshold(this, c);
   }
 
   // ---- topology ----

@@ -231,6 +231,11 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
   const u128 = (high: number | bigint, low: number | bigint): bigint =>
     (BigInt.asUintN(64, BigInt(high)) << 64n) | BigInt.asUintN(64, BigInt(low));
   const balance = (ctx: ExecContext): bigint => canister.cycles + ctx.balanceDelta;
+  /** What the canister may spend: its balance above the freezing threshold (IC spec, "Cycles"). */
+  const liquid = (ctx: ExecContext): bigint => {
+    const spendable = balance(ctx) - host.freezingThreshold(canister);
+    return spendable > 0n ? spendable : 0n;
+  };
   const available = (ctx: ExecContext): bigint => (ctx.callContext ? ctx.callContext.cyclesAvailable - ctx.cyclesAccepted : 0n);
 
   const acceptCycles = (ctx: ExecContext, max: bigint): bigint => {
@@ -313,8 +318,10 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     },
     cycles_burn128: (high, low, dst) => {
       const ctx = allow('cycles_burn128', [...REPLICATED_STATEFUL, 'cleanup']);
+      // At most down to the freezing threshold (rs/cycles_account_manager `cycles_burn`).
       const want = u128(high, low);
-      const burned = want < balance(ctx) ? want : balance(ctx);
+      const burnable = liquid(ctx);
+      const burned = want < burnable ? want : burnable;
       ctx.balanceDelta -= burned;
       write128('ic0.cycles_burn128', dst, burned);
     },
@@ -326,7 +333,7 @@ export function createSystemApi(args: { canister: Canister; host: CanisterHost; 
     canister_cycle_balance: () => BigInt.asUintN(64, balance(allow('canister_cycle_balance', ALL))),
     canister_cycle_balance128: (dst) => write128('ic0.canister_cycle_balance128', dst, balance(allow('canister_cycle_balance128', ALL))),
     canister_liquid_cycle_balance128: (dst) =>
-      write128('ic0.canister_liquid_cycle_balance128', dst, balance(allow('canister_liquid_cycle_balance128', ALL))),
+      write128('ic0.canister_liquid_cycle_balance128', dst, liquid(allow('canister_liquid_cycle_balance128', ALL))),
     canister_status: () => {
       allow('canister_status', ALL);
       return canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3;
