@@ -99,6 +99,8 @@ export class Canister {
   settings: CanisterSettings;
   status: CanisterStatus = 'running';
   cycles: bigint;
+  /** When the canister was last charged for its memory and compute allocation (cycles-account.ts). */
+  lastAllocationChargeNs = 0n;
   module: CanisterModule | null = null;
   version = 0n;
   /** Bumped whenever the code or heap is replaced (install, reinstall, upgrade, uninstall). */
@@ -339,6 +341,7 @@ export class Canister {
     const rollbackAlways =
       ctx.mode === 'query' || ctx.mode === 'composite_query' || ctx.mode === 'replicated_query' || ctx.mode === 'inspect';
     const checkpoint = this.checkpoint();
+    const heapBefore = this.heapBytes();
     this.counter.value = ctx.instructionLimit;
     this.currentContext = ctx;
     let trap: CanisterTrap | null = null;
@@ -353,12 +356,50 @@ export class Canister {
       this.currentContext = null;
       this.stats.wasmMs += performance.now() - started;
     }
+    if (!trap && !rollbackAlways) trap = this.memoryGrowthTrap(ctx.mode, heapBefore);
     const instructions = instructionsUsed(ctx.instructionLimit, this.counter.value as bigint);
     this.stats.instructions += instructions;
     if (trap || (rollbackAlways && !args.keep)) this.restore(checkpoint);
     this.release(checkpoint);
     if (this.heldCheckpoints === 0) this.stableUndo.length = 0;
     return { ok: trap === null, trap, instructions };
+  }
+
+  /**
+   * Wasm memory grown past the canister's limits traps, as the replica's `try_grow_wasm_memory`
+   * does after each `memory.grow` (rs/embedders/src/wasmtime_embedder/system_api.rs). Checked when
+   * the message ends: memory never shrinks, so its final size is its peak.
+   * - `wasm_memory_limit` (0: none) binds update methods, init and post_upgrade only (IC spec,
+   *   canister settings: it is ignored for queries, response callbacks, global timers, heartbeats
+   *   and pre_upgrade);
+   * - `memory_allocation` (0: best effort) caps the canister's whole memory usage.
+   */
+  private memoryGrowthTrap(mode: ExecMode, heapBefore: bigint): CanisterTrap | null {
+    const heap = this.heapBytes();
+    if (heap <= heapBefore) return null;
+    const limit = this.settings.wasmMemoryLimit;
+    if (limit !== 0n && heap > limit && (mode === 'update' || mode === 'init' || mode === 'post_upgrade')) {
+      return new CanisterTrap(
+        'wasm_memory_limit',
+        `Canister exceeded its current Wasm memory limit of ${limit} bytes. The peak Wasm memory usage was ${heap} bytes. ` +
+          'If the canister reaches 4GiB, then it may stop functioning and may become unrecoverable. ' +
+          'Please reach out to the canister owner to investigate the reason for the increased memory usage. ' +
+          'It might be necessary to move data from the Wasm memory to the stable memory. ' +
+          'If such high Wasm memory usage is expected and safe, then the developer can increase the Wasm memory limit in the canister settings.',
+      );
+    }
+    const allocation = this.settings.memoryAllocation;
+    if (allocation !== 0n && this.memoryBytes() > allocation) {
+      return new CanisterTrap('out_of_memory', 'Canister cannot grow its memory usage.');
+    }
+    return null;
+  }
+
+  /** The canister's memory usage: heap, stable memory, Wasm binary and chunk store. */
+  memoryBytes(): bigint {
+    const binary = BigInt(this.module?.info.bytes.length ?? 0);
+    const chunks = [...this.chunkStore.values()].reduce((n, b) => n + BigInt(b.length), 0n);
+    return this.heapBytes() + this.stablePages * STABLE_PAGE + binary + chunks;
   }
 
   /** Instructions used so far by the running message (performance_counter 0). */
@@ -503,6 +544,9 @@ export class Canister {
   stableGrow(newPages: bigint): bigint {
     const old = this.stablePages;
     if (newPages < 0n || old + newPages > limits.maxStablePages) return -1n;
+    // Growing past the memory allocation fails (`try_grow_stable_memory`).
+    const allocation = this.settings.memoryAllocation;
+    if (allocation !== 0n && newPages > 0n && this.memoryBytes() + newPages * STABLE_PAGE > allocation) return -1n;
     const needed = Number((old + newPages) * STABLE_PAGE);
     if (needed > this.stable.length) {
       const capacity = Math.max(needed, Math.min(this.stable.length * 2, Number(limits.maxStablePages * STABLE_PAGE)));
@@ -552,6 +596,10 @@ export interface CanisterHost {
   /** Fee in cycles of a threshold signature with that key, or null for an unknown key. */
   signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null;
   httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint }): bigint;
+  /** What ic0.call_perform withdraws for a request of `payloadBytes`, and the freezing threshold to stay above. */
+  requestCharge(canister: Canister, payloadBytes: bigint): { fee: bigint; threshold: bigint };
+  /** The canister's freezing threshold in cycles. */
+  freezingThreshold(canister: Canister): bigint;
 }
 
 export type { ExecContext, ExecMode };

@@ -7,8 +7,16 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import type { CallContext, Canister, Origin } from './canister.ts';
 import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import type { CallResult, Instance, RequestMessage, ResponseMessage } from './instance.ts';
-import { executionCost, fees, freezingThresholdCycles } from './limits.ts';
-import { memoryUsage } from './management.ts';
+import { fees } from './limits.ts';
+import {
+  consumeAboveThreshold,
+  prepayExecution,
+  refundUnusedExecution,
+  responseExecutionPrepayment,
+  responsePayloadBytes,
+  responseTransmissionRefund,
+  settleUnexecutedResponse,
+} from './cycles-account.ts';
 import { checkStopped, deliverManagement } from './management-dispatch.ts';
 import { newContext, type ExecContext, type ExecMode, type PendingCall } from './system-api.ts';
 
@@ -57,30 +65,30 @@ export function deliverRequest(inst: Instance, m: RequestMessage): void {
     return reject(new IcError({ errorCode: 'CanisterMethodNotFound', message: messages.methodNotFound(target, 'update', m.method) }));
   }
   // A canister whose balance would fall below its freezing threshold is frozen: it refuses the
-  // message, with the replica's out-of-cycles text naming the top-up it needs (the threshold
-  // plus what the message costs up front).
-  const threshold = inst.charge(
-    c,
-    freezingThresholdCycles({ memoryBytes: memoryUsage(c).total, freezingThreshold: c.settings.freezingThreshold }),
-  );
+  // message, with the replica's out-of-cycles text, which names the top-up it needs (the
+  // threshold plus what the message costs up front) to a controller only. The ingress
+  // induction fee is charged first, then the execution of the whole instruction limit is
+  // prepaid; what the message does not use is refunded when it ends (cycles-account.ts).
+  const revealTopUp = c.isController(m.from);
   if (m.origin.kind === 'ingress') {
     const fee = inst.charge(c, fees.ingressMessage + fees.ingressByte * BigInt(m.arg.length + m.method.length));
-    if (c.cycles < fee + threshold) return reject(outOfCycles(c, fee + threshold));
-    c.cycles -= fee;
+    const error = consumeAboveThreshold(inst, c, fee, revealTopUp);
+    if (error) return reject(error);
   }
-  const prepay = inst.charge(c, fees.updateMessageExecution);
-  if (c.cycles < prepay + threshold) return reject(outOfCycles(c, prepay + threshold));
+  const limit = inst.instructionLimit(c, 'update');
+  const prepay = prepayExecution(inst, c, limit, revealTopUp);
+  if (prepay instanceof IcError) return reject(prepay);
   const cc = c.newCallContext({ origin: m.origin, caller: m.from, cycles: m.cycles, deadline: m.deadline });
   const ctx = newContext({
     mode,
-    instructionLimit: inst.instructionLimit(c, 'update'),
+    instructionLimit: limit,
     caller: m.from,
     arg: m.arg,
     methodName: m.method,
     callContext: cc,
   });
   const outcome = c.execute({ ctx, entry: { export: entry } });
-  finish(inst, { c, ctx, cc, outcome });
+  finish(inst, { c, ctx, cc, outcome, prepaid: prepay.prepaid });
 }
 
 export function deliverResponse(inst: Instance, m: ResponseMessage): void {
@@ -91,15 +99,23 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
   // A response to a call whose deadline passed was replaced by the SYS_UNKNOWN reject: drop it.
   if (cb.expired && !m.deadlineExpiry) return;
   c.callbacks.delete(m.callbackId);
-  c.cycles += m.refund;
+  // The unused cycles attached to the call come back, and so does the reserved transmission of
+  // the response bytes it did not carry (cycles-account.ts `responseTransmissionRefund`).
+  c.cycles += m.refund + responseTransmissionRefund(inst, c, responsePayloadBytes(m.result));
   const cc = c.callContexts.get(cb.callContextId);
-  if (!cc) return;
+  if (!cc) {
+    settleUnexecutedResponse(inst, c);
+    return;
+  }
   cc.outstandingCallbacks--;
   if (!c.hasInstance || cb.codeVersion !== c.codeVersion) {
     // The code that made the call is gone (uninstall/reinstall/upgrade): its callbacks never run.
+    settleUnexecutedResponse(inst, c);
     closeCallContext(inst, c, cc, null);
     return;
   }
+  // The callback runs on the execution cycles reserved when the call was made.
+  const prepaid = responseExecutionPrepayment(inst, c);
   const reply = m.result.kind === 'reply';
   const ctx = newContext({
     mode: reply ? 'reply' : 'reject',
@@ -111,7 +127,7 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
     refunded: m.refund,
   });
   const target = reply ? cb.reply : cb.reject;
-  const outcome = c.execute({ ctx, entry: { table: target.fun, env: target.env } });
+  let outcome = c.execute({ ctx, entry: { table: target.fun, env: target.env } });
   if (!outcome.ok && cb.cleanup) {
     // The cleanup sees the reject code of the callback that trapped (0 after a reply).
     const cleanupCtx = newContext({
@@ -121,15 +137,11 @@ export function deliverResponse(inst: Instance, m: ResponseMessage): void {
       rejectCode: ctx.rejectCode,
     });
     const cleaned = c.execute({ ctx: cleanupCtx, entry: { table: cb.cleanup.fun, env: cb.cleanup.env } });
-    inst.roundInstructions += cleaned.instructions;
+    // The cleanup callback runs on the same prepaid execution as the callback.
+    outcome = { ...outcome, instructions: outcome.instructions + cleaned.instructions };
     if (cleaned.ok) commitState(inst, c, cleanupCtx);
   }
-  finish(inst, { c, ctx, cc, outcome });
-}
-
-/** Whether the canister holds the base execution fee; the IC refuses to run a message it cannot pay for. */
-export function canPayExecution(inst: Instance, c: Canister): boolean {
-  return c.cycles >= inst.charge(c, fees.updateMessageExecution);
+  finish(inst, { c, ctx, cc, outcome, prepaid });
 }
 
 /** Commit a finished message's effects, respond if it responded, close its call context if done. */
@@ -140,12 +152,13 @@ export function finish(
     ctx: ExecContext;
     cc: CallContext;
     outcome: { ok: boolean; trap: CanisterTrap | null; instructions: bigint };
+    /** The execution cycles prepaid for the message's instruction limit. */
+    prepaid: bigint;
   },
 ): void {
   const { c, ctx, cc, outcome } = args;
   inst.roundInstructions += outcome.instructions;
-  const cost = inst.charge(c, executionCost(outcome.instructions));
-  c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
+  refundUnusedExecution(inst, c, { prepaid: args.prepaid, limit: ctx.instructionLimit, used: outcome.instructions });
   cc.instructions += outcome.instructions;
   c.stats.updates++;
   let trapError: IcError | null = null;
@@ -281,12 +294,4 @@ export function respond(inst: Instance, args: { origin: Origin; result: CallResu
 
 export function icErrorResult(e: IcError): CallResult {
   return { kind: 'reject', code: e.rejectCode, message: e.message, errorCode: e.errorCode };
-}
-
-function outOfCycles(c: Canister, needed: bigint): IcError {
-  return new IcError({
-    errorCode: 'CanisterOutOfCycles',
-    rejectCode: RejectCode.SysTransient,
-    message: `Canister ${c.idText} is out of cycles: please top up the canister with at least ${needed - c.cycles} additional cycles`,
-  });
 }

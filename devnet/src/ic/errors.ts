@@ -41,9 +41,12 @@ export const ErrorCode = {
   CanisterNonEmpty: 514,
   InsufficientCyclesInCall: 520,
   CanisterInstructionLimitExceeded: 522,
+  InsufficientCyclesInComputeAllocation: 530,
+  InsufficientCyclesInMemoryAllocation: 531,
   CanisterMethodNotFound: 536,
   CanisterWasmModuleNotFound: 537,
   CanisterAlreadyInstalled: 538,
+  CanisterWasmMemoryLimitExceeded: 539,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -62,7 +65,7 @@ export class IcError extends Error {
 /** A trap inside canister code: rolls back the message, then becomes an IcError. */
 export class CanisterTrap extends Error {
   override name = 'CanisterTrap';
-  readonly kind: 'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation';
+  readonly kind: 'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation' | 'wasm_memory_limit' | 'out_of_memory';
   constructor(kind: CanisterTrap['kind'], message: string) {
     super(message);
     this.kind = kind;
@@ -100,6 +103,11 @@ export function trapToIcError(canisterId: string, trap: CanisterTrap): IcError {
         errorCode: 'CanisterContractViolation',
         message: `Error from Canister ${canisterId}: Canister violated contract: ${trap.message}.`,
       });
+    case 'wasm_memory_limit':
+      // HypervisorError::WasmMemoryLimitExceeded; the message is the limit's text, its own period kept.
+      return new IcError({ errorCode: 'CanisterWasmMemoryLimitExceeded', message: `Error from Canister ${canisterId}: ${trap.message}.` });
+    case 'out_of_memory':
+      return new IcError({ errorCode: 'CanisterOutOfMemory', message: `Error from Canister ${canisterId}: ${trap.message}.` });
     case 'trap':
       return new IcError({
         errorCode: 'CanisterTrapped',

@@ -12,6 +12,7 @@ import { Canister, type CanisterHost, type CanisterSettings, type Origin } from 
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import { canisterIdFromIndex, canisterIndex, rangeStart, RANGE_SIZE, type SubnetKind } from './ids.ts';
 import { limits } from './limits.ts';
+import { freezingThreshold, requestCharge } from './cycles-account.ts';
 import { newContext } from './system-api.ts';
 import type { ManagementServices } from './management.ts';
 import { Certifier, type HashTree } from './certification.ts';
@@ -110,6 +111,11 @@ const DEFAULT_SETTINGS = (controllers: Principal[]): CanisterSettings => ({
  * 2021-05-06T19:17:10Z, the `GENESIS` of dfinity/ic's state machine tests that PocketIC runs on
  * (PicJS documents the cycles-minting feature moving it to just after 2021-05-10 10:00:00 CEST).
  */
+/** Subnets PocketIC runs as `SubnetType::System`, where canisters pay no cycles. */
+const SYSTEM_SUBNETS = new Set<SubnetKind>(['NNS', 'SNS', 'II', 'Bitcoin', 'System']);
+/** The subnet size the cost schedule is priced for (`reference_subnet_size`). */
+const REFERENCE_SUBNET_SIZE = 13n;
+
 export const GENESIS_TIME_NS = 1_620_328_630_000_000_000n;
 
 export class Instance implements CanisterHost {
@@ -132,6 +138,8 @@ export class Instance implements CanisterHost {
   inRound = false;
   /** Instructions executed in the current round. */
   roundInstructions = 0n;
+  /** When canisters were last charged for memory and compute allocation (cycles-account.ts `chargeIdle`). */
+  lastAllocationChargeNs: bigint;
   // Scheduler state, worked on by scheduler.ts, delivery.ts and management-dispatch.ts.
   queue: Message[] = [];
   deferred: Deferred[] = [];
@@ -157,6 +165,7 @@ export class Instance implements CanisterHost {
     this.timeNs = args.timeNs ?? GENESIS_TIME_NS;
     this.certifiedTimeNs = this.timeNs;
     this.lastRoundTimeNs = this.timeNs;
+    this.lastAllocationChargeNs = this.timeNs;
     const ordinals = new Map<SubnetKind, number>();
     // The NNS subnet is the root subnet (its key is the root key); without one, the first subnet is.
     const rootIndex = Math.max(
@@ -213,6 +222,12 @@ export class Instance implements CanisterHost {
   httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint }): bigint {
     return this.services.httpRequestFee({ ...args, subnetSize: 13 });
   }
+  requestCharge(c: Canister, payloadBytes: bigint): { fee: bigint; threshold: bigint } {
+    return requestCharge(this, c, payloadBytes);
+  }
+  freezingThreshold(c: Canister): bigint {
+    return freezingThreshold(this, c);
+  }
 
   // ---- topology ----
   defaultSubnet(): Subnet {
@@ -227,9 +242,16 @@ export class Instance implements CanisterHost {
     const t = id.toText();
     return this.subnets.find((s) => s.id.toText() === t) ?? null;
   }
-  /** A charge of `cycles` to canister `c`, per its subnet's cost schedule (nothing on a `Free` one). */
+  /**
+   * A charge of `cycles` (the 13-node application subnet's price) to canister `c`, per its
+   * subnet: nothing on a `Free` cost schedule or a system subnet (whose fees are all zero,
+   * `CyclesAccountManagerConfig::system_subnet`), else scaled by the subnet's size
+   * (dfinity/ic rs/cycles_account_manager `scale_cost`: cycles × size / 13).
+   */
   charge(c: Canister, cycles: bigint): bigint {
-    return this.subnets[c.subnetIndex].freeCycles ? 0n : cycles;
+    const subnet = this.subnets[c.subnetIndex];
+    if (subnet.freeCycles || SYSTEM_SUBNETS.has(subnet.kind)) return 0n;
+    return (cycles * BigInt(subnet.size)) / REFERENCE_SUBNET_SIZE;
   }
   instructionLimit(c: Canister, kind: 'update' | 'query' | 'install'): bigint {
     const base = kind === 'update' ? limits.updateInstructions : kind === 'query' ? limits.queryInstructions : limits.installInstructions;
@@ -253,6 +275,7 @@ export class Instance implements CanisterHost {
     }
     const subnetIndex = this.subnets.indexOf(this.subnetOfId(id) ?? args.subnet);
     const c = new Canister({ id, subnetIndex, settings: DEFAULT_SETTINGS(args.controllers), cycles: args.cycles, host: this });
+    c.lastAllocationChargeNs = this.timeNs;
     this.canisters.set(id.toText(), c);
     return c;
   }

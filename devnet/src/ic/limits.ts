@@ -44,25 +44,3 @@ export const fees = {
   /** create_canister through the management canister (provisional creation is free). */
   canisterCreation: 500_000_000_000n,
 } as const;
-
-/** Cycles a replicated execution of `instructions` costs. */
-export function executionCost(instructions: bigint): bigint {
-  return fees.updateMessageExecution + (instructions * fees.tenUpdateInstructions) / 10n;
-}
-
-const GIB = 1n << 30n;
-const SECONDS_PER_DAY = 86_400n;
-
-/** Cycles a canister holding `memoryBytes` burns per day while idle (storage). */
-export function idleCyclesBurnedPerDay(memoryBytes: bigint): bigint {
-  return (memoryBytes * fees.gibStoragePerSecond * SECONDS_PER_DAY) / GIB;
-}
-
-/**
- * The freezing threshold in cycles: what the canister would burn idle over `freezingThreshold`
- * seconds (IC spec "Cycles": a canister whose balance would drop below it is frozen and refuses
- * new messages).
- */
-export function freezingThresholdCycles(args: { memoryBytes: bigint; freezingThreshold: bigint }): bigint {
-  return (idleCyclesBurnedPerDay(args.memoryBytes) * args.freezingThreshold) / SECONDS_PER_DAY;
-}

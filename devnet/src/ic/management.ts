@@ -10,7 +10,8 @@ import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import type { Canister, CanisterSettings, Origin } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError, type ServiceResult } from './errors.ts';
 import type { CallResult, Instance, Subnet } from './instance.ts';
-import { executionCost, fees, idleCyclesBurnedPerDay, limits } from './limits.ts';
+import { fees, limits } from './limits.ts';
+import { allocationCyclesError, idleCyclesBurnedPerDay, prepayExecution, refundUnusedExecution } from './cycles-account.ts';
 import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.ts';
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
@@ -137,7 +138,13 @@ export function handleManagement(call: Call): ManagementOutcome {
     }
     case 'update_settings': {
       const c = controlled(call, args.canister_id);
+      const old = c.settings;
       applySettings(c, args.settings);
+      const error = allocationCyclesError(instance, c, old);
+      if (error) {
+        c.settings = old;
+        throw error;
+      }
       c.version++;
       return reply(encode(null), call.cycles);
     }
@@ -349,8 +356,10 @@ function status(instance: Instance, c: Canister) {
       snapshots_size: 0n,
     },
     cycles: c.cycles,
+    // The reserved balance holds storage reservations, made only when the subnet's memory usage
+    // is above its threshold; the devnet's subnets never are, so it stays empty.
     reserved_cycles: 0n,
-    idle_cycles_burned_per_day: instance.charge(c, idleCyclesBurnedPerDay(total)),
+    idle_cycles_burned_per_day: idleCyclesBurnedPerDay(instance, c),
     query_stats: {
       num_calls_total: BigInt(c.stats.queries),
       num_instructions_total: 0n,
@@ -381,8 +390,16 @@ export function install(args: {
 }): void {
   const { instance, c, mode } = args;
   const module = loadModule(args.wasm);
-  const saved = c.saveCode();
   const limit = instance.instructionLimit(c, 'install');
+  // install_code prepays the execution of its whole instruction limit above the freezing
+  // threshold and is refunded what it did not use (rs/execution_environment/src/execution/install_code.rs).
+  // The new module's execution mode prices the install's instructions (Wasm64 pays twice).
+  const wasm64 = module.info.memory64;
+  const prepay = prepayExecution(instance, c, limit, true, wasm64);
+  if (prepay instanceof IcError) {
+    throw new IcError({ errorCode: 'CanisterOutOfCycles', message: `Canister installation failed with \`${prepay.message}\`.` });
+  }
+  const saved = c.saveCode();
   let used = 0n;
   // Effects of the install's executions, applied only once the whole install has succeeded.
   let balanceDelta = 0n;
@@ -460,12 +477,11 @@ export function install(args: {
     c.restoreCode(saved);
     throw e;
   } finally {
-    const cost = instance.charge(c, executionCost(used));
-    c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
+    refundUnusedExecution(instance, c, { prepaid: prepay.prepaid, limit, used, wasm64 });
   }
 }
 
-function uninstall(instance: Instance, c: Canister): void {
+export function uninstall(instance: Instance, c: Canister): void {
   rejectOpenCalls(instance, c, 'Canister has been uninstalled.');
   c.uninstall();
   c.version++;

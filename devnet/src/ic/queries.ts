@@ -7,6 +7,7 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import type { CallContext, Canister } from './canister.ts';
 import { IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import { icErrorResult } from './delivery.ts';
+import { freezingThreshold } from './cycles-account.ts';
 import { MANAGEMENT_CANISTER_ID } from './ids.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { newContext, type ExecContext, type PendingCall } from './system-api.ts';
@@ -39,6 +40,14 @@ export function runQuery(
   if (!c) throw new IcError({ errorCode: 'CanisterNotFound', message: messages.canisterNotFound(target) });
   if (c.status !== 'running') throw new IcError({ errorCode: 'CanisterStopped', message: messages.stopped(target) });
   if (!c.hasInstance) throw new IcError({ errorCode: 'CanisterWasmModuleNotFound', message: messages.noWasm(target) });
+  // A frozen canister (balance below its freezing threshold) answers no queries
+  // (rs/execution_environment/src/query_handler/query_context.rs).
+  if (c.cycles < freezingThreshold(inst, c)) {
+    throw new IcError({
+      errorCode: 'CanisterOutOfCycles',
+      message: `Canister ${target} is unable to process query calls because it's frozen. Please top up the canister with cycles and try again.`,
+    });
+  }
   const limit = inst.instructionLimit(c, 'query');
   if (c.hasExport(`canister_query ${args.method}`)) {
     const ctx = newContext({

@@ -1,6 +1,9 @@
 /** Rounds: what one tick of an instance does, and awaiting an ingress message by running rounds. */
 import type { Canister } from './canister.ts';
-import { canPayExecution, deliverRequest, deliverResponse, expireDeadlines, finish, respond } from './delivery.ts';
+import { chargeIdle, prepayExecution } from './cycles-account.ts';
+import { uninstall } from './management.ts';
+import { IcError } from './errors.ts';
+import { deliverRequest, deliverResponse, expireDeadlines, finish, respond } from './delivery.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { MANAGEMENT_CANISTER_ID } from './ids.ts';
 import { limits } from './limits.ts';
@@ -47,6 +50,10 @@ export function runRound(inst: Instance): boolean {
         else deliverResponse(inst, m);
       }
     }
+    // Memory and compute allocation cost cycles as time passes (cycles-account.ts `chargeIdle`).
+    chargeIdle(inst, (c) => {
+      if (c.hasInstance || c.module) uninstall(inst, c);
+    });
   } finally {
     inst.inRound = false;
     inst.lastRoundTimeNs = inst.timeNs;
@@ -88,14 +95,17 @@ function runSystemTasks(inst: Instance): boolean {
   return ran;
 }
 
+/** A heartbeat or timer prepays its execution like any message; a canister that cannot is skipped. */
 function runSystemTask(inst: Instance, c: Canister, mode: ExecMode, name: string): void {
-  if (!canPayExecution(inst, c)) return;
+  const limit = inst.instructionLimit(c, 'update');
+  const prepay = prepayExecution(inst, c, limit, false);
+  if (prepay instanceof IcError) return;
   // A system task's caller, and so the caller its callbacks see, is the management canister
   // (spec, "ic0.msg_caller_size": "During a system task (heartbeat or global timer), this is the id
   // of the management canister").
   const cc = c.newCallContext({ origin: { kind: 'system', ticket: 0 }, caller: MANAGEMENT_CANISTER_ID, cycles: 0n });
   cc.responded = true; // nobody waits for a system task's response
-  const ctx = newContext({ mode, instructionLimit: inst.instructionLimit(c, 'update'), caller: MANAGEMENT_CANISTER_ID, callContext: cc });
+  const ctx = newContext({ mode, instructionLimit: limit, caller: MANAGEMENT_CANISTER_ID, callContext: cc });
   const outcome = c.execute({ ctx, entry: { export: name } });
-  finish(inst, { c, ctx, cc, outcome });
+  finish(inst, { c, ctx, cc, outcome, prepaid: prepay.prepaid });
 }

@@ -162,6 +162,37 @@ type HostFn = (...args: (number | bigint)[]) => number | bigint | void;
 /** A Wasm argument as the unsigned integer the System API reads it as (spec, "Interpretation of numbers"). */
 const unsigned = (x: number | bigint): bigint => (typeof x === 'bigint' ? BigInt.asUintN(64, x) : BigInt(x >>> 0));
 
+/** MAX_INTER_CANISTER_PAYLOAD_IN_BYTES (dfinity/ic rs/types/types/src/messages.rs): 2 MiB. */
+const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+/** A reply to a non-replicated query may be larger: MAX_NON_REPLICATED_QUERY_REPLY_SIZE, 3 MiB. */
+const MAX_QUERY_REPLY_BYTES = 3 * 1024 * 1024;
+/** Requests to a canister on the same subnet may be 5 times larger (MULTIPLIER_MAX_SIZE_LOCAL_SUBNET). */
+const MAX_LOCAL_REQUEST_BYTES = 5 * MAX_PAYLOAD_BYTES;
+const NON_REPLICATED: readonly ExecMode[] = ['query', 'composite_query', 'composite_reply', 'composite_reject'];
+
+/** ic0.msg_reply_data_append past the reply limit traps (rs/embedders/src/wasmtime_embedder/system_api.rs). */
+function checkReplySize(ctx: ExecContext, size: number): void {
+  const max = NON_REPLICATED.includes(ctx.mode) ? MAX_QUERY_REPLY_BYTES : MAX_PAYLOAD_BYTES;
+  const total = ctx.replyBuffer.reduce((n, b) => n + b.length, 0) + size;
+  if (total > max) {
+    throw new CanisterTrap(
+      'contract_violation',
+      `ic0.msg_reply_data_append: application payload size (${total}) cannot be larger than ${max}`,
+    );
+  }
+}
+
+/** ic0.call_data_append past the request limit traps (RequestInPrep::extend_method_payload). */
+function checkRequestSize(call: PendingCall, size: number): void {
+  const current = new TextEncoder().encode(call.method).length + call.arg.reduce((n, b) => n + b.length, 0);
+  if (size > MAX_LOCAL_REQUEST_BYTES - current) {
+    throw new CanisterTrap(
+      'contract_violation',
+      `Request to ${call.callee.toText()}:${call.method} has a payload size of ${current + size}, which exceeds the allowed limit of ${MAX_LOCAL_REQUEST_BYTES}`,
+    );
+  }
+}
+
 /**
  * The host functions of one canister instance. `memory64` leaves out the functions the spec makes
  * available only to modules with a 32-bit memory, so a 64-bit module importing one is refused at
@@ -219,6 +250,11 @@ export function createSystemApi(args: {
   const u128 = (high: number | bigint, low: number | bigint): bigint =>
     (BigInt.asUintN(64, BigInt(high)) << 64n) | BigInt.asUintN(64, BigInt(low));
   const balance = (ctx: ExecContext): bigint => canister.cycles + ctx.balanceDelta;
+  /** What the canister may spend: its balance above the freezing threshold (IC spec, "Cycles"). */
+  const liquid = (ctx: ExecContext): bigint => {
+    const spendable = balance(ctx) - host.freezingThreshold(canister);
+    return spendable > 0n ? spendable : 0n;
+  };
   /**
    * Cycles still available in the call. Once the call is responded to, its cycles go back to the
    * caller with the response, so there are none left (spec, "ic0.msg_cycles_available": "When
@@ -303,6 +339,7 @@ export function createSystemApi(args: {
     msg_deadline: (ctx) => ctx.callContext?.deadline ?? 0n,
     msg_reply_data_append: (ctx, src, size) => {
       respond(ctx, 'msg_reply_data_append');
+      checkReplySize(ctx, num(size));
       ctx.replyBuffer.push(read('ic0.msg_reply_data_append', src, size));
     },
     msg_reply: (ctx) => {
@@ -320,8 +357,10 @@ export function createSystemApi(args: {
     msg_cycles_accept: (ctx, max) => acceptCycles(ctx, BigInt.asUintN(64, BigInt(max))),
     msg_cycles_accept128: (ctx, high, low, dst) => write128('ic0.msg_cycles_accept128', dst, acceptCycles(ctx, u128(high, low))),
     cycles_burn128: (ctx, high, low, dst) => {
+      // At most down to the freezing threshold (rs/cycles_account_manager `cycles_burn`).
       const want = u128(high, low);
-      const burned = want < balance(ctx) ? want : balance(ctx);
+      const burnable = liquid(ctx);
+      const burned = want < burnable ? want : burnable;
       ctx.balanceDelta -= burned;
       write128('ic0.cycles_burn128', dst, burned);
     },
@@ -329,7 +368,7 @@ export function createSystemApi(args: {
     canister_self_copy: (_ctx, dst, off, size) => copyOut('ic0.canister_self_copy', canister.id.toUint8Array(), dst, off, size),
     canister_cycle_balance: (ctx) => BigInt.asUintN(64, balance(ctx)),
     canister_cycle_balance128: (ctx, dst) => write128('ic0.canister_cycle_balance128', dst, balance(ctx)),
-    canister_liquid_cycle_balance128: (ctx, dst) => write128('ic0.canister_liquid_cycle_balance128', dst, balance(ctx)),
+    canister_liquid_cycle_balance128: (ctx, dst) => write128('ic0.canister_liquid_cycle_balance128', dst, liquid(ctx)),
     canister_status: () => (canister.status === 'running' ? 1 : canister.status === 'stopping' ? 2 : 3),
     canister_version: () => canister.version,
     subnet_self_size: () => host.subnetId(canister).toUint8Array().length,
@@ -363,7 +402,9 @@ export function createSystemApi(args: {
       call.cleanup = { fun: BigInt(fun), env: BigInt(env) };
     },
     call_data_append: (ctx, src, size) => {
-      pending(ctx, 'call_data_append').arg.push(read('ic0.call_data_append', src, size));
+      const call = pending(ctx, 'call_data_append');
+      checkRequestSize(call, num(size));
+      call.arg.push(read('ic0.call_data_append', src, size));
     },
     call_with_best_effort_response: (ctx, timeout) => {
       const call = pending(ctx, 'call_with_best_effort_response');
@@ -378,10 +419,11 @@ export function createSystemApi(args: {
     call_perform: (ctx) => {
       const call = pending(ctx, 'call_perform');
       ctx.pendingCall = null;
-      // The caller pays for sending the request: a base fee plus its bytes (IC "Cycles cost formulas").
+      // The caller pays for sending the request and reserves the largest response's transmission
+      // and execution, above its freezing threshold (cycles-account.ts `requestCharge`).
       const bytes = BigInt(call.arg.reduce((n, b) => n + b.length, 0) + call.method.length);
-      const fee = fees.xnetCall + fees.xnetByte * bytes;
-      if (balance(ctx) < fee) {
+      const { fee, threshold } = host.requestCharge(canister, bytes);
+      if (balance(ctx) < fee + threshold) {
         ctx.balanceDelta += call.cycles;
         return 2; // SYS_TRANSIENT: the call was not enqueued; its cycles return to the balance.
       }
@@ -450,7 +492,8 @@ export function createSystemApi(args: {
       return nonReplicated.includes(contextOf(ctx)) ? 0 : 1;
     },
     cost_call: (_ctx, methodNameSize, payloadSize, dst) => {
-      write128('ic0.cost_call', dst, fees.xnetCall + fees.xnetByte * (BigInt(methodNameSize) + BigInt(payloadSize)));
+      // xnet_call_total_fee: the request, and the reservations for the largest response.
+      write128('ic0.cost_call', dst, host.requestCharge(canister, BigInt(num(methodNameSize)) + BigInt(num(payloadSize))).fee);
     },
     cost_create_canister: (_ctx, dst) => write128('ic0.cost_create_canister', dst, fees.canisterCreation),
     cost_http_request: (_ctx, requestSize, maxResponseBytes, dst) => {

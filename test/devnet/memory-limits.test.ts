@@ -1,0 +1,97 @@
+/**
+ * Memory limits with the replica's errors: `wasm_memory_limit` and `memory_allocation` (IC spec,
+ * canister settings), and the sizes of replies and inter-canister requests (the replica's
+ * MAX_INTER_CANISTER_PAYLOAD_IN_BYTES, 2 MiB; 3 MiB for a non-replicated query's reply; 10 MiB for
+ * a request to a canister on the same subnet). The probe's memory starts at 40 pages (2,621,440 bytes).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import type { Principal } from '@icp-sdk/core/principal';
+import { onDevnet, startServer } from '../support/pic.ts';
+import { limitsProbe, u32Arg } from '../support/limits-probe.ts';
+
+const PAGE = 65_536n;
+const EMPTY = new Uint8Array();
+
+let server: PocketIcServer;
+let pic: PocketIc;
+
+before(async () => {
+  server = await startServer();
+  pic = await PocketIc.create(server.getUrl());
+});
+
+after(async () => {
+  await pic?.tearDown();
+  await server?.stop();
+});
+
+async function probe(): Promise<Principal> {
+  const canisterId = await pic.createCanister();
+  await pic.installCode({ canisterId, wasm: limitsProbe, arg: EMPTY });
+  return canisterId;
+}
+
+const rejectsWith = (promise: Promise<unknown>, text: string) =>
+  assert.rejects(promise, (e: Error) => (assert.ok(e.message.includes(text), `${e.message}\nshould include\n${text}`), true));
+
+describe('memory: wasm_memory_limit', { skip: !onDevnet }, () => {
+  test('an update growing Wasm memory past the limit traps with the replica’s error; a query may grow past it', async () => {
+    const canisterId = await probe();
+    const limit = 48n * PAGE; // 3 MiB
+    await pic.updateCanisterSettings({ canisterId, wasmMemoryLimit: limit });
+    const size = (await pic.canisterStatus({ canisterId })).memorySize;
+    await rejectsWith(
+      pic.updateCall({ canisterId, method: 'grow', arg: u32Arg(10) }),
+      `Error from Canister ${canisterId.toText()}: Canister exceeded its current Wasm memory limit of 3145728 bytes. ` +
+        'The peak Wasm memory usage was 3276800 bytes. If the canister reaches 4GiB, then it may stop functioning and may become unrecoverable. ' +
+        'Please reach out to the canister owner to investigate the reason for the increased memory usage. ' +
+        'It might be necessary to move data from the Wasm memory to the stable memory. ' +
+        'If such high Wasm memory usage is expected and safe, then the developer can increase the Wasm memory limit in the canister settings..',
+    );
+    assert.equal((await pic.canisterStatus({ canisterId })).memorySize, size, 'the growth was rolled back');
+    assert.equal((await pic.queryCall({ canisterId, method: 'grow_q', arg: u32Arg(10) })).length, 0);
+    // Up to the limit is fine.
+    assert.equal((await pic.updateCall({ canisterId, method: 'grow', arg: u32Arg(8) })).length, 0);
+    assert.equal((await pic.canisterStatus({ canisterId })).memorySize, size + 8n * PAGE);
+  });
+});
+
+describe('memory: memory_allocation', { skip: !onDevnet }, () => {
+  test('Wasm memory cannot grow past the allocation, and stable memory growth fails with -1', async () => {
+    const canisterId = await probe();
+    const usage = (await pic.canisterStatus({ canisterId })).memorySize;
+    await pic.updateCanisterSettings({ canisterId, memoryAllocation: usage + 2n * PAGE });
+    await rejectsWith(
+      pic.updateCall({ canisterId, method: 'grow', arg: u32Arg(3) }),
+      `Error from Canister ${canisterId.toText()}: Canister cannot grow its memory usage..`,
+    );
+    assert.equal((await pic.updateCall({ canisterId, method: 'grow', arg: u32Arg(2) })).length, 0);
+    const stableGrow = async (pages: number) =>
+      new DataView((await pic.updateCall({ canisterId, method: 'stable_grow', arg: u32Arg(pages) })).buffer).getInt32(0, true);
+    assert.equal(await stableGrow(1), -1);
+    await pic.updateCanisterSettings({ canisterId, memoryAllocation: 0n });
+    assert.equal(await stableGrow(1), 0, 'with best-effort memory the stable memory grows from 0 pages');
+  });
+});
+
+describe('memory: message size limits', { skip: !onDevnet }, () => {
+  test('an update replies at most 2 MiB, a query at most 3 MiB', async () => {
+    const canisterId = await probe();
+    assert.equal((await pic.updateCall({ canisterId, method: 'reply_n', arg: u32Arg(2_097_152) })).length, 2_097_152);
+    await rejectsWith(
+      pic.updateCall({ canisterId, method: 'reply_n', arg: u32Arg(2_097_153) }),
+      `Error from Canister ${canisterId.toText()}: Canister violated contract: ic0.msg_reply_data_append: application payload size (2097153) cannot be larger than 2097152.`,
+    );
+    assert.equal((await pic.queryCall({ canisterId, method: 'reply_n_q', arg: u32Arg(2_097_153) })).length, 2_097_153);
+  });
+
+  test('a request to a canister on the same subnet carries at most 10 MiB', async () => {
+    const canisterId = await probe();
+    await rejectsWith(
+      pic.updateCall({ canisterId, method: 'big_call', arg: canisterId.toUint8Array() }),
+      `Canister violated contract: Request to ${canisterId.toText()}:x has a payload size of 10485761, which exceeds the allowed limit of 10485760.`,
+    );
+  });
+});
