@@ -4,6 +4,8 @@
  * send newer optional fields are accepted.
  */
 import { IDL } from '@icp-sdk/core/candid';
+import { canister_info } from './canister-history.ts';
+import { snapshotIdl } from './snapshots.ts';
 
 const canister_id = IDL.Principal;
 const wasm_module = IDL.Vec(IDL.Nat8);
@@ -137,6 +139,8 @@ export const mgmt = {
     }),
   },
   raw_rand: { arg: null, ret: IDL.Vec(IDL.Nat8) },
+  canister_info,
+  ...snapshotIdl,
 } as const;
 
 export type MgmtMethod = keyof typeof mgmt;

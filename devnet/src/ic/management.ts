@@ -15,6 +15,9 @@ import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.t
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
 import type { HttpOutcalls } from './http-outcalls.ts';
+import { fetchLogsReplicatedError } from './canister-logs.ts';
+import { changeOrigin, environmentVariablesHash, type ChangeDetails, type ChangeOrigin } from './canister-history.ts';
+import { deleteSnapshot, encodeSnapshot, listSnapshots, loadSnapshot, snapshotsSize, takeSnapshot } from './snapshots.ts';
 
 export interface ThresholdService {
   handle(args: { method: string; arg: Uint8Array; caller: Uint8Array; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult;
@@ -75,6 +78,7 @@ function decode<M extends MgmtMethod>(method: M, arg: Uint8Array): any {
 
 export function handleManagement(call: Call): ManagementOutcome {
   const { instance, method } = call;
+  if (method === 'fetch_canister_logs') throw fetchLogsReplicatedError();
   if (THRESHOLD_METHODS.has(method)) return threshold(call);
   if (method === 'http_request') return httpRequest(call);
   if (!(method in mgmt)) {
@@ -111,6 +115,7 @@ export function handleManagement(call: Call): ManagementOutcome {
         specifiedId: specified,
       });
       if (settings) applySettings(c, settings);
+      recordCreation(call, c, settings, args.sender_canister_version);
       return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }), call.cycles);
     }
     case 'create_canister': {
@@ -123,6 +128,7 @@ export function handleManagement(call: Call): ManagementOutcome {
       const subnet = call.callerCanister ? instance.subnets[call.callerCanister.subnetIndex] : instance.defaultSubnet();
       const c = instance.createCanister({ subnet, controllers: [call.caller], cycles: call.cycles - fees.canisterCreation });
       if (args.settings[0]) applySettings(c, args.settings[0]);
+      recordCreation(call, c, args.settings[0], args.sender_canister_version);
       return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }));
     }
     case 'provisional_top_up_canister': {
@@ -139,6 +145,9 @@ export function handleManagement(call: Call): ManagementOutcome {
       const c = controlled(call, args.canister_id);
       applySettings(c, args.settings);
       c.version++;
+      if (args.settings.controllers[0]) {
+        record(call, c, { controllers_change: { controllers: c.settings.controllers } }, args.sender_canister_version);
+      }
       return reply(encode(null), call.cycles);
     }
     case 'upload_chunk': {
@@ -166,7 +175,7 @@ export function handleManagement(call: Call): ManagementOutcome {
     }
     case 'install_code': {
       const c = controlled(call, args.canister_id);
-      install({ instance, c, mode: args.mode, wasm: args.wasm_module, arg: args.arg, caller: call.caller });
+      install({ instance, c, mode: args.mode, wasm: args.wasm_module, arg: args.arg, caller: call.caller, origin: origin(call, args) });
       return reply(encode(null), call.cycles);
     }
     case 'install_chunked_code': {
@@ -199,12 +208,13 @@ export function handleManagement(call: Call): ManagementOutcome {
           message: `Error from Wasm chunk store: Wasm module hash ${bytesToHex(hash)} does not match given hash ${bytesToHex(args.wasm_module_hash)}.`,
         });
       }
-      install({ instance, c, mode: args.mode, wasm, arg: args.arg, caller: call.caller });
+      install({ instance, c, mode: args.mode, wasm, arg: args.arg, caller: call.caller, origin: origin(call, args) });
       return reply(encode(null), call.cycles);
     }
     case 'uninstall_code': {
       const c = controlled(call, args.canister_id);
       uninstall(instance, c);
+      record(call, c, { code_uninstall: null }, args.sender_canister_version);
       return reply(encode(null), call.cycles);
     }
     case 'start_canister': {
@@ -246,6 +256,54 @@ export function handleManagement(call: Call): ManagementOutcome {
       const c = controlled(call, args.canister_id);
       return reply(encode(mgmt.canister_status.ret, status(instance, c)), call.cycles);
     }
+    case 'take_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      const s = takeSnapshot(instance, c, args.replace_snapshot[0] ?? null);
+      // uninstall_code (IC spec): the code goes once the snapshot exists, in the same call.
+      if (args.uninstall_code[0]) {
+        uninstall(instance, c);
+        record(call, c, { code_uninstall: null }, args.sender_canister_version);
+      }
+      return reply(encode(mgmt.take_canister_snapshot.ret, encodeSnapshot(s)), call.cycles);
+    }
+    case 'load_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      const s = loadSnapshot(instance, c, args.snapshot_id, call.caller);
+      c.version++;
+      const details: ChangeDetails = {
+        load_snapshot: {
+          canister_version: s.canisterVersion,
+          snapshot_id: s.id,
+          taken_at_timestamp: s.takenAt,
+          source: { taken_from_canister: null },
+        },
+      };
+      record(call, c, details, args.sender_canister_version);
+      return reply(encode(null), call.cycles);
+    }
+    case 'list_canister_snapshots': {
+      const c = controlled(call, args.canister_id);
+      return reply(encode(mgmt.list_canister_snapshots.ret, listSnapshots(c).map(encodeSnapshot)), call.cycles);
+    }
+    case 'delete_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      deleteSnapshot(c, args.snapshot_id);
+      return reply(encode(null), call.cycles);
+    }
+    case 'canister_info': {
+      // Only canisters may call it (IC spec); ingress is refused before it gets here.
+      const c = target(instance, args.canister_id);
+      const n: bigint = args.num_requested_changes[0] ?? 0n;
+      return reply(
+        encode(mgmt.canister_info.ret, {
+          total_num_changes: c.history.totalNumChanges,
+          recent_changes: c.history.recent(n),
+          module_hash: c.module ? [c.module.hash] : [],
+          controllers: c.settings.controllers,
+        }),
+        call.cycles,
+      );
+    }
     case 'raw_rand': {
       const bytes = new Uint8Array(32);
       crypto.getRandomValues(bytes);
@@ -275,6 +333,35 @@ function controlled(call: Call, id: Principal): Canister {
     });
   }
   return c;
+}
+
+/** Who made a change, for the canister's history. */
+function origin(call: Call, args: { sender_canister_version?: [] | [bigint] }): ChangeOrigin {
+  return changeOrigin({
+    caller: call.caller,
+    callerIsCanister: call.callerCanister !== null,
+    senderCanisterVersion: args.sender_canister_version,
+  });
+}
+
+/** Record a change in the canister's history, at the current time and version. */
+function record(call: Call, c: Canister, details: ChangeDetails, senderCanisterVersion: [] | [bigint] | undefined): void {
+  c.history.record({
+    timestamp_nanos: call.instance.time(),
+    canister_version: c.version,
+    origin: origin(call, { sender_canister_version: senderCanisterVersion }),
+    details,
+  });
+}
+
+function recordCreation(call: Call, c: Canister, settings: any, senderCanisterVersion: [] | [bigint]): void {
+  const env = settings?.environment_variables?.[0] as { name: string; value: string }[] | undefined;
+  record(
+    call,
+    c,
+    { creation: { controllers: c.settings.controllers, environment_variables_hash: env ? [environmentVariablesHash(env)] : [] } },
+    senderCanisterVersion,
+  );
 }
 
 function applySettings(c: Canister, s: any): void {
@@ -311,16 +398,25 @@ function applySettings(c: Canister, s: any): void {
 }
 
 /** Memory a canister is charged for: heap, stable memory, Wasm binary and chunk store. */
-export function memoryUsage(c: Canister): { wasm: bigint; stable: bigint; binary: bigint; chunks: bigint; total: bigint } {
+export function memoryUsage(c: Canister): {
+  wasm: bigint;
+  stable: bigint;
+  binary: bigint;
+  chunks: bigint;
+  snapshots: bigint;
+  total: bigint;
+} {
   const wasm = c.heapBytes();
   const stable = c.stablePages * 65536n;
   const binary = BigInt(c.module?.info.bytes.length ?? 0);
   const chunks = [...c.chunkStore.values()].reduce((n, b) => n + BigInt(b.length), 0n);
-  return { wasm, stable, binary, chunks, total: wasm + stable + binary + chunks };
+  // Snapshots count towards the canister's memory, as on the replica (canister_manager.rs).
+  const snapshots = snapshotsSize(c);
+  return { wasm, stable, binary, chunks, snapshots, total: wasm + stable + binary + chunks + snapshots };
 }
 
 function status(instance: Instance, c: Canister) {
-  const { wasm, stable, binary, chunks, total } = memoryUsage(c);
+  const { wasm, stable, binary, chunks, snapshots, total } = memoryUsage(c);
   return {
     status: { [c.status]: null },
     ready_for_migration: false,
@@ -346,7 +442,7 @@ function status(instance: Instance, c: Canister) {
       custom_sections_size: BigInt(c.module?.info.customSections.reduce((n, s) => n + s.bytes.length, 0) ?? 0),
       canister_history_size: 0n,
       wasm_chunk_store_size: chunks,
-      snapshots_size: 0n,
+      snapshots_size: snapshots,
     },
     cycles: c.cycles,
     reserved_cycles: 0n,
@@ -378,8 +474,11 @@ export function install(args: {
   wasm: Uint8Array;
   arg: Uint8Array;
   caller: Principal;
+  /** Who asked, for the canister's history (a user when not given). */
+  origin?: ChangeOrigin;
 }): void {
   const { instance, c, mode } = args;
+  const savedLog = c.log.save();
   const module = loadModule(args.wasm);
   const saved = c.saveCode();
   const limit = instance.instructionLimit(c, 'install');
@@ -420,6 +519,8 @@ export function install(args: {
       }
       c.dropInstance();
       c.resetStable();
+      // Reinstalling purges the canister's logs (IC spec, "fetch_canister_logs").
+      if ('reinstall' in mode) c.log.clear();
       c.certifiedData = new Uint8Array(0);
       c.globalTimer = 0n;
       instantiate();
@@ -456,8 +557,21 @@ export function install(args: {
     }
     c.cycles += balanceDelta;
     c.version++;
+    c.history.record({
+      timestamp_nanos: instance.time(),
+      canister_version: c.version,
+      origin: args.origin ?? { from_user: { user_id: args.caller } },
+      details: {
+        code_deployment: {
+          mode: 'install' in mode ? { install: null } : 'reinstall' in mode ? { reinstall: null } : { upgrade: null },
+          module_hash: module.hash,
+        },
+      },
+    });
   } catch (e) {
     c.restoreCode(saved);
+    // A failed reinstall leaves the logs it purged; other failures keep what they logged.
+    if ('reinstall' in mode) c.log.restore(savedLog);
     throw e;
   } finally {
     const cost = instance.charge(c, executionCost(used));
@@ -468,6 +582,8 @@ export function install(args: {
 function uninstall(instance: Instance, c: Canister): void {
   rejectOpenCalls(instance, c, 'Canister has been uninstalled.');
   c.uninstall();
+  // Uninstalling purges the canister's logs (IC spec, "fetch_canister_logs").
+  c.log.clear();
   c.version++;
 }
 
