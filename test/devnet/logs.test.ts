@@ -137,6 +137,39 @@ describe('fetch_canister_logs', () => {
     );
   });
 
+  test('log_memory_limit: a larger buffer keeps more, 0 turns logging off, out-of-range limits are refused', async () => {
+    const { canisterId, actor } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
+    await pic.updateCanisterSettings({ canisterId, logMemoryLimit: 8192n });
+    const line = (i: number) => `line ${String(i).padStart(3, '0')} `.padEnd(98, '.');
+    for (let i = 0; i < 60; i++) await actor.log(line(i));
+    // 140 bytes a record: 58 fit in 8192.
+    assert.deepEqual(
+      (await fetchLogs(canisterId)).map((l) => l.idx),
+      Array.from({ length: 58 }, (_, k) => BigInt(2 + k)),
+    );
+    // Lowering the limit drops the oldest records at once.
+    await pic.updateCanisterSettings({ canisterId, logMemoryLimit: 4096n });
+    assert.deepEqual(
+      (await fetchLogs(canisterId)).map((l) => l.idx),
+      Array.from({ length: 29 }, (_, k) => BigInt(31 + k)),
+    );
+    const refused = (message: string) => ({
+      message: `Canister call failed: ${message}. Reject code: 4. Error code: CanisterRejectedMessage. Certified: true`,
+    });
+    await assert.rejects(
+      pic.updateCanisterSettings({ canisterId, logMemoryLimit: 100n }),
+      refused('The canister log memory limit 100 B is too low. It must be at least 4.00 KiB.'),
+    );
+    await assert.rejects(
+      pic.updateCanisterSettings({ canisterId, logMemoryLimit: 3n * 1024n * 1024n }),
+      refused('The canister log memory limit 3.00 MiB is too high. It must be at most 2.00 MiB.'),
+    );
+    await pic.updateCanisterSettings({ canisterId, logMemoryLimit: 0n });
+    assert.deepEqual(await fetchLogs(canisterId), []);
+    await actor.log('not kept');
+    assert.deepEqual(await fetchLogs(canisterId), []);
+  });
+
   test('fetch_canister_logs is a query only: an update call is refused as on the replica', async () => {
     const { canisterId } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
     await assert.rejects(

@@ -216,7 +216,7 @@ describe('canister snapshots', () => {
     assert.equal((await status(canisterId)).memory_metrics.snapshots_size, 0n);
   });
 
-  test('only controllers take, list, load and delete snapshots; a snapshot of another canister is refused by delete', async () => {
+  test('only controllers take, load and delete snapshots, snapshot_visibility decides who lists them; a snapshot of another canister is refused by delete', async () => {
     const { canisterId } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
     const other = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
     const s = await take(canisterId);
@@ -229,6 +229,24 @@ describe('canister snapshots', () => {
     await assert.rejects(mgmt('list_canister_snapshots', CanisterIdRecord, { canister_id: canisterId }, stranger), {
       message: notController('list_canister_snapshots'),
     });
+    // snapshot_visibility opens listing (and only listing) to viewers, then to everyone.
+    await pic.updateCanisterSettings({ canisterId, snapshotVisibility: { allowedViewers: [stranger] } });
+    const listAs = async (sender: Principal) =>
+      (
+        IDL.decode(
+          [IDL.Vec(Snapshot)],
+          await mgmt('list_canister_snapshots', CanisterIdRecord, { canister_id: canisterId }, sender),
+        )[0] as unknown as Snapshot[]
+      ).map((x) => bytesToHex(x.id));
+    assert.deepEqual(await listAs(stranger), [bytesToHex(s.id)]);
+    const third = Principal.fromText('rrkah-fqaaa-aaaaa-aaaaq-cai');
+    await assert.rejects(listAs(third), {
+      message: `Canister call failed: Only controllers of canister ${cid} can call ic00 method list_canister_snapshots. Sender ${third.toText()} is not a controller.. Reject code: 5. Error code: CanisterInvalidController. Certified: true`,
+    });
+    await assert.rejects(remove(canisterId, s.id, stranger), { message: notController('delete_canister_snapshot') });
+    await pic.updateCanisterSettings({ canisterId, snapshotVisibility: { public: null } });
+    assert.deepEqual(await listAs(third), [bytesToHex(s.id)]);
+
     const oid = other.canisterId.toText();
     await assert.rejects(remove(other.canisterId, s.id), {
       message: `Canister call failed: The snapshot ${cid}-0 does not belong to canister ${oid}.. Reject code: 4. Error code: CanisterRejectedMessage. Certified: true`,

@@ -12,11 +12,15 @@ import { CanisterTrap, IcError, messages } from './errors.ts';
 import type { CallResult, Instance } from './instance.ts';
 
 /**
- * The buffer's capacity in bytes: the replica's MAX_ALLOWED_CANISTER_LOG_BUFFER_SIZE (4 KiB;
- * dfinity/ic rs/replicated_state/src/canister_state/system_state/canister_log.rs), as the spec
- * says ("The total size of all returned logs does not exceed 4KiB").
+ * The buffer's capacity in bytes unless `log_memory_limit` says otherwise: 4 KiB, the replica's
+ * DEFAULT_AGGREGATE_LOG_MEMORY_LIMIT (dfinity/ic rs/replicated_state/src/canister_state/
+ * system_state/log_memory_store), as the spec says ("The total size of all returned logs does
+ * not exceed 4KiB"). A limit of 0 turns logging off; any other must lie between the replica's
+ * MIN_ and MAX_AGGREGATE_LOG_MEMORY_LIMIT.
  */
 export const LOG_BUFFER_BYTES = 4 * 1024;
+export const MIN_LOG_MEMORY_LIMIT = 4 * 1024;
+export const MAX_LOG_MEMORY_LIMIT = 2 * 1024 * 1024;
 /**
  * Bytes a record takes besides its content: the replica counts `size_of::<CanisterLogRecord>()`,
  * two u64 and a Vec (8 + 8 + 24), plus the content (ic_management_canister_types
@@ -45,18 +49,35 @@ export class CanisterLog {
   private used = 0;
   /** Indices keep counting across upgrades, reinstalls and purges. */
   private nextIdx = 0n;
+  private capacity = LOG_BUFFER_BYTES;
+
+  /** The canister's `log_memory_limit`. */
+  get limit(): number {
+    return this.capacity;
+  }
+
+  /** A new `log_memory_limit`: the oldest records go until the rest fit. */
+  setLimit(bytes: number): void {
+    this.capacity = bytes;
+    this.trim(0);
+  }
 
   /** Add a record; its content is cut to fit the buffer, and the oldest records make room for it. */
   add(timestampNanos: bigint, content: Uint8Array): void {
-    const body =
-      content.length > LOG_BUFFER_BYTES - LOG_RECORD_OVERHEAD ? content.slice(0, LOG_BUFFER_BYTES - LOG_RECORD_OVERHEAD) : content;
+    if (this.capacity === 0) return;
+    const room = this.capacity - LOG_RECORD_OVERHEAD;
+    const body = content.length > room ? content.slice(0, room) : content;
     const size = LOG_RECORD_OVERHEAD + body.length;
-    while (this.records.length > 0 && this.used + size > LOG_BUFFER_BYTES) {
+    this.trim(size);
+    this.records.push({ idx: this.nextIdx++, timestampNanos, content: body.slice() });
+    this.used += size;
+  }
+
+  private trim(incoming: number): void {
+    while (this.records.length > 0 && this.used + incoming > this.capacity) {
       const dropped = this.records.shift()!;
       this.used -= LOG_RECORD_OVERHEAD + dropped.content.length;
     }
-    this.records.push({ idx: this.nextIdx++, timestampNanos, content: body.slice() });
-    this.used += size;
   }
 
   /** The trap message of a trapping message, as the replica logs it (`[TRAP]: ...`). */
@@ -91,6 +112,39 @@ export class CanisterLog {
     this.records = saved.records;
     this.used = saved.used;
   }
+}
+
+/**
+ * A `log_memory_limit` from canister settings, checked as the replica checks it (its
+ * CanisterLogMemoryLimitIsTooLow/High errors; byte counts printed as the replica prints NumBytes).
+ */
+export function checkLogMemoryLimit(bytes: bigint): number {
+  if (bytes !== 0n && bytes < BigInt(MIN_LOG_MEMORY_LIMIT)) {
+    throw new IcError({
+      errorCode: 'CanisterRejectedMessage',
+      message: `The canister log memory limit ${formatBytes(bytes)} is too low. It must be at least ${formatBytes(BigInt(MIN_LOG_MEMORY_LIMIT))}.`,
+    });
+  }
+  if (bytes > BigInt(MAX_LOG_MEMORY_LIMIT)) {
+    throw new IcError({
+      errorCode: 'CanisterRejectedMessage',
+      message: `The canister log memory limit ${formatBytes(bytes)} is too high. It must be at most ${formatBytes(BigInt(MAX_LOG_MEMORY_LIMIT))}.`,
+    });
+  }
+  return Number(bytes);
+}
+
+/** Bytes in binary units with two decimals, as the replica displays NumBytes (byte_unit). */
+function formatBytes(n: bigint): string {
+  if (n < 1024n) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let value = Number(n) / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(2)} ${units[unit]}`;
 }
 
 const canister_log_record = IDL.Record({ idx: IDL.Nat64, timestamp_nanos: IDL.Nat64, content: IDL.Vec(IDL.Nat8) });

@@ -112,6 +112,8 @@ export class Canister {
   /** Canister snapshots by hex id, and the local index of the next one (snapshots.ts). */
   snapshots = new Map<string, Snapshot>();
   nextSnapshotId = 0n;
+  /** Who may list the snapshots (the `snapshot_visibility` setting). */
+  snapshotVisibility: CanisterSettings['logVisibility'] = { controllers: null };
   /** debug_print output and trap messages (canister-logs.ts). */
   readonly log = new CanisterLog();
   /** Changes canister_info reports (canister-history.ts). */

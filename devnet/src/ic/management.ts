@@ -15,7 +15,7 @@ import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.t
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
 import type { HttpOutcalls } from './http-outcalls.ts';
-import { fetchLogsReplicatedError } from './canister-logs.ts';
+import { checkLogMemoryLimit, fetchLogsReplicatedError } from './canister-logs.ts';
 import { changeOrigin, environmentVariablesHash, type ChangeDetails, type ChangeOrigin } from './canister-history.ts';
 import { deleteSnapshot, encodeSnapshot, listSnapshots, loadSnapshot, snapshotsSize, takeSnapshot } from './snapshots.ts';
 
@@ -282,7 +282,8 @@ export function handleManagement(call: Call): ManagementOutcome {
       return reply(encode(null), call.cycles);
     }
     case 'list_canister_snapshots': {
-      const c = controlled(call, args.canister_id);
+      // Who may list them is the `snapshot_visibility` setting's choice (IC spec).
+      const c = visibleTo(call, args.canister_id, (c) => c.snapshotVisibility);
       return reply(encode(mgmt.list_canister_snapshots.ret, listSnapshots(c).map(encodeSnapshot)), call.cycles);
     }
     case 'delete_canister_snapshot': {
@@ -364,6 +365,15 @@ function recordCreation(call: Call, c: Canister, settings: any, senderCanisterVe
   );
 }
 
+/** A canister the caller may read, by a visibility setting: controllers, viewers, or everyone. */
+function visibleTo(call: Call, id: Principal, visibility: (c: Canister) => Canister['snapshotVisibility']): Canister {
+  const c = target(call.instance, id);
+  const v = visibility(c);
+  if ('public' in v) return c;
+  if ('allowed_viewers' in v && v.allowed_viewers.some((p) => p.toText() === call.caller.toText())) return c;
+  return controlled(call, id);
+}
+
 function applySettings(c: Canister, s: any): void {
   const next: CanisterSettings = { ...c.settings };
   if (s.controllers[0]) {
@@ -391,10 +401,13 @@ function applySettings(c: Canister, s: any): void {
   if (s.freezing_threshold[0] !== undefined) next.freezingThreshold = s.freezing_threshold[0];
   if (s.reserved_cycles_limit[0] !== undefined) next.reservedCyclesLimit = s.reserved_cycles_limit[0];
   if (s.log_visibility[0] !== undefined) next.logVisibility = s.log_visibility[0];
+  const logMemoryLimit = s.log_memory_limit[0] === undefined ? null : checkLogMemoryLimit(s.log_memory_limit[0]);
   if (s.wasm_memory_limit[0] !== undefined) next.wasmMemoryLimit = s.wasm_memory_limit[0];
   if (s.wasm_memory_threshold[0] !== undefined) next.wasmMemoryThreshold = s.wasm_memory_threshold[0];
   if (s.environment_variables[0] !== undefined) next.environmentVariables = s.environment_variables[0];
   c.settings = next;
+  if (logMemoryLimit !== null) c.log.setLimit(logMemoryLimit);
+  if (s.snapshot_visibility[0] !== undefined) c.snapshotVisibility = s.snapshot_visibility[0];
 }
 
 /** Memory a canister is charged for: heap, stable memory, Wasm binary and chunk store. */
@@ -428,6 +441,8 @@ function status(instance: Instance, c: Canister) {
       freezing_threshold: c.settings.freezingThreshold,
       reserved_cycles_limit: c.settings.reservedCyclesLimit,
       log_visibility: c.settings.logVisibility,
+      snapshot_visibility: c.snapshotVisibility,
+      log_memory_limit: BigInt(c.log.limit),
       wasm_memory_limit: c.settings.wasmMemoryLimit,
       wasm_memory_threshold: c.settings.wasmMemoryThreshold,
       environment_variables: c.settings.environmentVariables,
