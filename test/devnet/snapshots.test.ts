@@ -16,7 +16,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
 import { startServer } from '../support/pic.ts';
-import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
+import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
 const stranger = Principal.fromText('xkbqi-2qaaa-aaaah-qbpqq-cai');
@@ -250,6 +250,38 @@ describe('canister snapshots', () => {
     const oid = other.canisterId.toText();
     await assert.rejects(remove(other.canisterId, s.id), {
       message: `Canister call failed: The snapshot ${cid}-0 does not belong to canister ${oid}.. Reject code: 4. Error code: CanisterRejectedMessage. Certified: true`,
+    });
+  });
+
+  test('Motoko (64-bit memory, enhanced orthogonal persistence): a loaded snapshot brings back the heap state', async () => {
+    const { canisterId, actor } = await pic.setupCanister<MotokoProbe>({ idlFactory: motokoProbeIdl, wasm: motoko.wasmPath });
+    assert.equal(await actor.inc(), 1n);
+    assert.equal(await actor.inc(), 2n);
+    const s = await take(canisterId);
+    assert.equal(await actor.inc(), 3n);
+    await load(canisterId, s.id);
+    assert.equal(await actor.get(), 2n);
+    assert.equal(await actor.inc(), 3n);
+  });
+
+  test('a snapshot of another canister loads onto a canister whose controller also controls its owner', async () => {
+    const a = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(40n) });
+    const b = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
+    assert.equal(await a.actor.inc(), 41n);
+    await a.actor.setStable('from', 'a');
+    const s = await take(a.canisterId);
+    await load(b.canisterId, s.id);
+    assert.equal(await b.actor.get(), 41n);
+    assert.deepEqual(await b.actor.getStable('from'), ['a']);
+    // The snapshot stays with its owner.
+    assert.deepEqual(await list(b.canisterId), []);
+    assert.deepEqual(await list(a.canisterId), [s]);
+    // A controller of the target who does not control the owner is refused.
+    await pic.updateCanisterSettings({ canisterId: b.canisterId, controllers: [Principal.anonymous(), stranger] });
+    const aid = a.canisterId.toText();
+    const bid = b.canisterId.toText();
+    await assert.rejects(load(b.canisterId, s.id, stranger), {
+      message: `Canister call failed: Only a controller of the canister that snapshot ${aid}-0 belongs to can load it on canister ${bid}. Sender: ${stranger.toText()}.. Reject code: 4. Error code: CanisterRejectedMessage. Certified: true`,
     });
   });
 

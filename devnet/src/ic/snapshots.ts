@@ -4,6 +4,10 @@
  * Wasm memory, the mutable globals, the stable memory, the certified data and the Wasm chunk
  * store; loading it puts all of them back. Ids, limits, sizes and errors follow the replica
  * (dfinity/ic rs/execution_environment/src/canister_manager.rs).
+ *
+ * Neither taking nor loading requires a stopped canister: the spec only advises stopping first,
+ * so that no callback of the old state meets the new one, and the replica does not check it.
+ * Here, as after an upgrade, callbacks registered by the replaced code never run.
  */
 import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
