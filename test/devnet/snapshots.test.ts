@@ -34,9 +34,10 @@ const MemoryMetrics = IDL.Record({
   wasm_binary_size: IDL.Nat,
   snapshots_size: IDL.Nat,
 });
-const Status = IDL.Record({ memory_size: IDL.Nat, memory_metrics: MemoryMetrics });
+const Status = IDL.Record({ memory_size: IDL.Nat, memory_metrics: MemoryMetrics, cycles: IDL.Nat });
 type Status = {
   memory_size: bigint;
+  cycles: bigint;
   memory_metrics: { wasm_memory_size: bigint; stable_memory_size: bigint; wasm_binary_size: bigint; snapshots_size: bigint };
 };
 
@@ -283,6 +284,19 @@ describe('canister snapshots', () => {
     await assert.rejects(load(b.canisterId, s.id, stranger), {
       message: `Canister call failed: Only a controller of the canister that snapshot ${aid}-0 belongs to can load it on canister ${bid}. Sender: ${stranger.toText()}.. Reject code: 4. Error code: CanisterRejectedMessage. Certified: true`,
     });
+  });
+
+  test('taking and loading a snapshot charge 2B instructions plus one per byte of it, at Wasm32 prices', async () => {
+    const { canisterId } = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
+    await pic.stopCanister({ canisterId });
+    const cost = (size: bigint) => 5_000_000n + (4n * (2_000_000_000n + size)) / 10n;
+    // canister_status's exact balance (PicJS's getCyclesBalance is a float).
+    const before = (await status(canisterId)).cycles;
+    const s = await take(canisterId);
+    const afterTake = (await status(canisterId)).cycles;
+    assert.equal(before - afterTake, cost(s.total_size));
+    await load(canisterId, s.id);
+    assert.equal(afterTake - (await status(canisterId)).cycles, cost(s.total_size));
   });
 
   test('an empty canister has nothing to snapshot', async () => {

@@ -15,7 +15,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Canister } from './canister.ts';
 import { IcError } from './errors.ts';
 import type { Instance } from './instance.ts';
-import { executionCost } from './limits.ts';
+import { fees } from './limits.ts';
 import type { CanisterModule } from './wasm-module.ts';
 
 /** Snapshots one canister may hold (the replica's MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER, rs/config). */
@@ -131,9 +131,14 @@ function ownSnapshot(c: Canister, id: Uint8Array): Snapshot {
   return s;
 }
 
-/** Charge the instructions a snapshot operation costs (baseline plus one per byte). */
+/**
+ * Charge the instructions a snapshot operation costs (baseline plus one per byte), priced as
+ * Wasm32 execution whatever the module: the replica prices snapshot work so
+ * (`WasmExecutionMode::Wasm32` in canister_manager.rs).
+ */
 function charge(inst: Instance, c: Canister, size: bigint): void {
-  const cost = inst.charge(c, executionCost(SNAPSHOT_BASELINE_INSTRUCTIONS + size));
+  const instructions = SNAPSHOT_BASELINE_INSTRUCTIONS + size;
+  const cost = inst.charge(c, fees.updateMessageExecution + (fees.tenUpdateInstructions * instructions) / 10n);
   c.cycles = c.cycles > cost ? c.cycles - cost : 0n;
 }
 
