@@ -122,6 +122,29 @@ describe('calls with verified certificates', () => {
     assert.equal(Principal.fromUint8Array(cert.delegation.subnet_id).toText(), (await pic.getApplicationSubnets())[0].id.toText());
   });
 
+  test('fetch_canister_logs: an agent’s query to the management canister reads what the canister printed', async () => {
+    // The anonymous identity, the canister's controller (PicJS's default sender set it up).
+    const agent = await HttpAgent.create({ host, shouldFetchRootKey: true, retryTimes: 0 });
+    const actor = Actor.createActor<AzleProbe>(azleProbeIdl, { agent, canisterId }) as ActorSubclass<AzleProbe>;
+    await actor.log('via the agent');
+    const FetchResult = IDL.Record({
+      canister_log_records: IDL.Vec(IDL.Record({ idx: IDL.Nat64, timestamp_nanos: IDL.Nat64, content: IDL.Vec(IDL.Nat8) })),
+    });
+    const res = await agent.query(Principal.fromText('aaaaa-aa'), {
+      methodName: 'fetch_canister_logs',
+      arg: IDL.encode([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: canisterId }]),
+      effectiveCanisterId: canisterId,
+    });
+    assert.equal(res.status, 'replied');
+    const { canister_log_records } = IDL.decode([FetchResult], (res as { reply: { arg: Uint8Array } }).reply.arg)[0] as unknown as {
+      canister_log_records: { idx: bigint; content: Uint8Array }[];
+    };
+    assert.deepEqual(
+      canister_log_records.map((r) => ({ idx: r.idx, text: new TextDecoder().decode(r.content) })),
+      [{ idx: 0n, text: '"via the agent"' }],
+    );
+  });
+
   test('ECDSA P-256 (WebCrypto) identity: query and update as its self-authenticating principal', async () => {
     const identity = await ECDSAKeyIdentity.generate();
     const { actor } = await actorFor(identity);

@@ -9,6 +9,9 @@ import type { CanisterModule } from './wasm-module.ts';
 import { CanisterTrap, IcError } from './errors.ts';
 import { createSystemApi, newContext, type ExecContext, type ExecMode } from './system-api.ts';
 import { limits } from './limits.ts';
+import { CanisterLog, isLogged } from './canister-logs.ts';
+import { CanisterHistory } from './canister-history.ts';
+import type { Snapshot } from './snapshots.ts';
 
 export type CanisterStatus = 'running' | 'stopping' | 'stopped';
 
@@ -108,6 +111,15 @@ export class Canister {
   certifiedData: Uint8Array = new Uint8Array(0);
   globalTimer = 0n;
   chunkStore = new Map<string, Uint8Array>();
+  /** Canister snapshots by hex id, and the local index of the next one (snapshots.ts). */
+  snapshots = new Map<string, Snapshot>();
+  nextSnapshotId = 0n;
+  /** Who may list the snapshots (the `snapshot_visibility` setting). */
+  snapshotVisibility: CanisterSettings['logVisibility'] = { controllers: null };
+  /** debug_print output and trap messages (canister-logs.ts). */
+  readonly log = new CanisterLog();
+  /** Changes canister_info reports (canister-history.ts). */
+  readonly history = new CanisterHistory();
   callContexts = new Map<number, CallContext>();
   callbacks = new Map<number, Callback>();
   /** Stop requests waiting for the canister to become stopped (management tickets). */
@@ -154,6 +166,30 @@ export class Canister {
 
   get memory64(): boolean {
     return this.module?.info.memory64 ?? false;
+  }
+
+  /** The mode of the message executing now, if any (for debug_print's log). */
+  get executingMode(): ExecMode | null {
+    return this.currentContext?.mode ?? null;
+  }
+
+  /** The Wasm module, heap, mutable globals and stable memory, as a snapshot keeps them (snapshots.ts). */
+  captureState(): { module: CanisterModule; heap: Uint8Array; globals: (number | bigint)[]; stable: Uint8Array } | null {
+    if (!this.module || !this.instance) return null;
+    return {
+      module: this.module,
+      heap: this.memory ? new Uint8Array(this.memory.buffer).slice() : new Uint8Array(0),
+      globals: this.globals.map((g) => g.value as number | bigint),
+      stable: this.getStableMemory(),
+    };
+  }
+
+  /** Replace code and memories with a snapshot's: a new instance of its module, on its heap and globals. */
+  loadState(s: { module: CanisterModule; heap: Uint8Array; globals: (number | bigint)[]; stable: Uint8Array }): void {
+    this.dropInstance();
+    this.instantiate(s.module, s.heap);
+    this.globals.forEach((g, i) => (g.value = s.globals[i]));
+    this.setStableMemory(s.stable);
   }
 
   isController(p: Principal): boolean {
@@ -234,6 +270,7 @@ export class Canister {
       return { instructions: used(), error: null };
     } catch (e) {
       const trap = this.classifyTrap(e, ctx);
+      if (this.host.replicatedExecution()) this.log.addTrap(this.host.time(), trap);
       const error = new IcError({
         errorCode: 'CanisterTrapped',
         message: `Error from Canister ${this.idText}: Canister trapped in its start function: ${trap.message}`,
@@ -352,6 +389,8 @@ export class Canister {
       else fn();
     } catch (e) {
       trap = this.classifyTrap(e, ctx);
+      // A trap's message is logged in replicated modes, and so is what the message printed before.
+      if (isLogged(ctx.mode) && this.host.replicatedExecution()) this.log.addTrap(this.host.time(), trap);
     } finally {
       this.currentContext = null;
       this.stats.wasmMs += performance.now() - started;
@@ -593,6 +632,8 @@ export interface CanisterHost {
   /** A certificate for the canister's certified data, for data_certificate_copy in queries. */
   dataCertificate(canister: Canister): Uint8Array;
   debugPrint(canister: Canister, text: string): void;
+  /** Whether executions now are replicated (within a round), so their logs are kept. */
+  replicatedExecution(): boolean;
   /** Fee in cycles of a threshold signature with that key, or null for an unknown key. */
   signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null;
   httpRequestFee(args: { requestBytes: bigint; maxResponseBytes: bigint }): bigint;

@@ -238,7 +238,9 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
  * Bounded-wait calls whose deadline has passed are answered now with SYS_UNKNOWN (IC spec,
  * "Bounded-wait calls": the system may reject such a call with SYS_UNKNOWN once its deadline
  * passed, whatever the callee does). The callee's own response, if it comes later, is dropped;
- * cycles attached to the call are not refunded then.
+ * cycles attached to the call are not refunded then. The reject text is the replica's:
+ * "Call deadline has expired." (dfinity/ic rs/replicated_state/src/canister_state/system_state.rs,
+ * `CanisterInput::DeadlineExpired`, checked by the `time_out_callbacks` test of that module).
  */
 export function expireDeadlines(inst: Instance): void {
   for (const c of inst.canisters.values()) {

@@ -22,6 +22,7 @@ export type ServiceResult =
 export const ErrorCode = {
   CanisterOutOfCycles: 207,
   CanisterNotFound: 301,
+  CanisterSnapshotNotFound: 305,
   CanisterIdAlreadyExists: 205,
   InsufficientCyclesForCreateCanister: 403,
   SubnetNotFound: 404,

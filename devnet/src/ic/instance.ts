@@ -21,6 +21,7 @@ import { respond } from './delivery.ts';
 import { checkStopped, park, release } from './management-dispatch.ts';
 import { query, runTransform } from './queries.ts';
 import { awaitIngress, runRound } from './scheduler.ts';
+import { fetchLogsReplicatedError, isLogged } from './canister-logs.ts';
 
 export { icErrorResult } from './delivery.ts';
 
@@ -214,7 +215,13 @@ export class Instance implements CanisterHost {
     return subnet.certifier.certify(tree, subnetDelegation({ instance: this, subnet }));
   }
   debugPrint(c: Canister, text: string): void {
+    const mode = c.executingMode;
+    // Kept as a canister log record only in replicated executions (IC spec "fetch_canister_logs").
+    if (mode && isLogged(mode) && this.replicatedExecution()) c.log.add(this.time(), new TextEncoder().encode(text));
     this.log(`[Canister ${c.idText}] ${text}`);
+  }
+  replicatedExecution(): boolean {
+    return this.inRound;
   }
   signatureFee(args: { kind: 'ecdsa' | 'schnorr'; keyName: string }): bigint | null {
     return this.services.signatureFee(args);
@@ -333,6 +340,7 @@ export class Instance implements CanisterHost {
       throw new IcError({ errorCode: 'CanisterRejectedMessage', message: `Ingress message of ${arg.length} bytes exceeds the limit` });
     }
     if (canisterId.toText() === 'aaaaa-aa') {
+      if (method === 'fetch_canister_logs') throw fetchLogsReplicatedError();
       if (!this.services.ingressAllowed(method)) {
         throw new IcError({
           errorCode: 'CanisterRejectedMessage',

@@ -4,9 +4,12 @@
  * send newer optional fields are accepted.
  */
 import { IDL } from '@icp-sdk/core/candid';
+import { canister_info } from './canister-history.ts';
+import { snapshotIdl } from './snapshots.ts';
 
 const canister_id = IDL.Principal;
 const wasm_module = IDL.Vec(IDL.Nat8);
+/** `log_visibility`, and `snapshot_visibility` which has the same shape. */
 const log_visibility = IDL.Variant({
   controllers: IDL.Null,
   public: IDL.Null,
@@ -21,6 +24,8 @@ export const canister_settings = IDL.Record({
   freezing_threshold: IDL.Opt(IDL.Nat),
   reserved_cycles_limit: IDL.Opt(IDL.Nat),
   log_visibility: IDL.Opt(log_visibility),
+  snapshot_visibility: IDL.Opt(log_visibility),
+  log_memory_limit: IDL.Opt(IDL.Nat),
   wasm_memory_limit: IDL.Opt(IDL.Nat),
   wasm_memory_threshold: IDL.Opt(IDL.Nat),
   environment_variables: IDL.Opt(IDL.Vec(environment_variable)),
@@ -33,6 +38,8 @@ export const definite_canister_settings = IDL.Record({
   freezing_threshold: IDL.Nat,
   reserved_cycles_limit: IDL.Nat,
   log_visibility: log_visibility,
+  snapshot_visibility: log_visibility,
+  log_memory_limit: IDL.Nat,
   wasm_memory_limit: IDL.Nat,
   wasm_memory_threshold: IDL.Nat,
   environment_variables: IDL.Vec(environment_variable),
@@ -137,6 +144,8 @@ export const mgmt = {
     }),
   },
   raw_rand: { arg: null, ret: IDL.Vec(IDL.Nat8) },
+  canister_info,
+  ...snapshotIdl,
 } as const;
 
 export type MgmtMethod = keyof typeof mgmt;

@@ -16,6 +16,9 @@ import { CANISTER_ONLY_METHODS, mgmt, type MgmtMethod } from './management-idl.t
 import { newContext } from './system-api.ts';
 import { loadModule } from './wasm-module.ts';
 import type { HttpOutcalls } from './http-outcalls.ts';
+import { checkLogMemoryLimit, fetchLogsReplicatedError } from './canister-logs.ts';
+import { changeOrigin, environmentVariablesHash, type ChangeDetails, type ChangeOrigin } from './canister-history.ts';
+import { deleteSnapshot, encodeSnapshot, listSnapshots, loadSnapshot, snapshotsSize, takeSnapshot } from './snapshots.ts';
 
 export interface ThresholdService {
   handle(args: { method: string; arg: Uint8Array; caller: Uint8Array; callerIsCanister: boolean; cyclesAttached: bigint }): ServiceResult;
@@ -76,6 +79,7 @@ function decode<M extends MgmtMethod>(method: M, arg: Uint8Array): any {
 
 export function handleManagement(call: Call): ManagementOutcome {
   const { instance, method } = call;
+  if (method === 'fetch_canister_logs') throw fetchLogsReplicatedError();
   if (THRESHOLD_METHODS.has(method)) return threshold(call);
   if (method === 'http_request') return httpRequest(call);
   if (!(method in mgmt)) {
@@ -112,6 +116,7 @@ export function handleManagement(call: Call): ManagementOutcome {
         specifiedId: specified,
       });
       if (settings) applySettings(c, settings);
+      recordCreation(call, c, settings, args.sender_canister_version);
       return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }), call.cycles);
     }
     case 'create_canister': {
@@ -124,6 +129,7 @@ export function handleManagement(call: Call): ManagementOutcome {
       const subnet = call.callerCanister ? instance.subnets[call.callerCanister.subnetIndex] : instance.defaultSubnet();
       const c = instance.createCanister({ subnet, controllers: [call.caller], cycles: call.cycles - fees.canisterCreation });
       if (args.settings[0]) applySettings(c, args.settings[0]);
+      recordCreation(call, c, args.settings[0], args.sender_canister_version);
       return reply(encode(mgmt.create_canister.ret, { canister_id: c.id }));
     }
     case 'provisional_top_up_canister': {
@@ -146,6 +152,9 @@ export function handleManagement(call: Call): ManagementOutcome {
         throw error;
       }
       c.version++;
+      if (args.settings.controllers[0]) {
+        record(call, c, { controllers_change: { controllers: c.settings.controllers } }, args.sender_canister_version);
+      }
       return reply(encode(null), call.cycles);
     }
     case 'upload_chunk': {
@@ -173,7 +182,7 @@ export function handleManagement(call: Call): ManagementOutcome {
     }
     case 'install_code': {
       const c = controlled(call, args.canister_id);
-      install({ instance, c, mode: args.mode, wasm: args.wasm_module, arg: args.arg, caller: call.caller });
+      install({ instance, c, mode: args.mode, wasm: args.wasm_module, arg: args.arg, caller: call.caller, origin: origin(call, args) });
       return reply(encode(null), call.cycles);
     }
     case 'install_chunked_code': {
@@ -206,12 +215,13 @@ export function handleManagement(call: Call): ManagementOutcome {
           message: `Error from Wasm chunk store: Wasm module hash ${bytesToHex(hash)} does not match given hash ${bytesToHex(args.wasm_module_hash)}.`,
         });
       }
-      install({ instance, c, mode: args.mode, wasm, arg: args.arg, caller: call.caller });
+      install({ instance, c, mode: args.mode, wasm, arg: args.arg, caller: call.caller, origin: origin(call, args) });
       return reply(encode(null), call.cycles);
     }
     case 'uninstall_code': {
       const c = controlled(call, args.canister_id);
       uninstall(instance, c);
+      record(call, c, { code_uninstall: null }, args.sender_canister_version);
       return reply(encode(null), call.cycles);
     }
     case 'start_canister': {
@@ -253,6 +263,55 @@ export function handleManagement(call: Call): ManagementOutcome {
       const c = controlled(call, args.canister_id);
       return reply(encode(mgmt.canister_status.ret, status(instance, c)), call.cycles);
     }
+    case 'take_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      const s = takeSnapshot(instance, c, args.replace_snapshot[0] ?? null);
+      // uninstall_code (IC spec): the code goes once the snapshot exists, in the same call.
+      if (args.uninstall_code[0]) {
+        uninstall(instance, c);
+        record(call, c, { code_uninstall: null }, args.sender_canister_version);
+      }
+      return reply(encode(mgmt.take_canister_snapshot.ret, encodeSnapshot(s)), call.cycles);
+    }
+    case 'load_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      const s = loadSnapshot(instance, c, args.snapshot_id, call.caller);
+      c.version++;
+      const details: ChangeDetails = {
+        load_snapshot: {
+          canister_version: s.canisterVersion,
+          snapshot_id: s.id,
+          taken_at_timestamp: s.takenAt,
+          source: { taken_from_canister: null },
+        },
+      };
+      record(call, c, details, args.sender_canister_version);
+      return reply(encode(null), call.cycles);
+    }
+    case 'list_canister_snapshots': {
+      // Who may list them is the `snapshot_visibility` setting's choice (IC spec).
+      const c = visibleTo(call, args.canister_id, (c) => c.snapshotVisibility);
+      return reply(encode(mgmt.list_canister_snapshots.ret, listSnapshots(c).map(encodeSnapshot)), call.cycles);
+    }
+    case 'delete_canister_snapshot': {
+      const c = controlled(call, args.canister_id);
+      deleteSnapshot(c, args.snapshot_id);
+      return reply(encode(null), call.cycles);
+    }
+    case 'canister_info': {
+      // Only canisters may call it (IC spec); ingress is refused before it gets here.
+      const c = target(instance, args.canister_id);
+      const n: bigint = args.num_requested_changes[0] ?? 0n;
+      return reply(
+        encode(mgmt.canister_info.ret, {
+          total_num_changes: c.history.totalNumChanges,
+          recent_changes: c.history.recent(n),
+          module_hash: c.module ? [c.module.hash] : [],
+          controllers: c.settings.controllers,
+        }),
+        call.cycles,
+      );
+    }
     case 'raw_rand': {
       const bytes = new Uint8Array(32);
       crypto.getRandomValues(bytes);
@@ -284,6 +343,44 @@ function controlled(call: Call, id: Principal): Canister {
   return c;
 }
 
+/** Who made a change, for the canister's history. */
+function origin(call: Call, args: { sender_canister_version?: [] | [bigint] }): ChangeOrigin {
+  return changeOrigin({
+    caller: call.caller,
+    callerIsCanister: call.callerCanister !== null,
+    senderCanisterVersion: args.sender_canister_version,
+  });
+}
+
+/** Record a change in the canister's history, at the current time and version. */
+function record(call: Call, c: Canister, details: ChangeDetails, senderCanisterVersion: [] | [bigint] | undefined): void {
+  c.history.record({
+    timestamp_nanos: call.instance.time(),
+    canister_version: c.version,
+    origin: origin(call, { sender_canister_version: senderCanisterVersion }),
+    details,
+  });
+}
+
+function recordCreation(call: Call, c: Canister, settings: any, senderCanisterVersion: [] | [bigint]): void {
+  const env = settings?.environment_variables?.[0] as { name: string; value: string }[] | undefined;
+  record(
+    call,
+    c,
+    { creation: { controllers: c.settings.controllers, environment_variables_hash: env ? [environmentVariablesHash(env)] : [] } },
+    senderCanisterVersion,
+  );
+}
+
+/** A canister the caller may read, by a visibility setting: controllers, viewers, or everyone. */
+function visibleTo(call: Call, id: Principal, visibility: (c: Canister) => Canister['snapshotVisibility']): Canister {
+  const c = target(call.instance, id);
+  const v = visibility(c);
+  if ('public' in v) return c;
+  if ('allowed_viewers' in v && v.allowed_viewers.some((p) => p.toText() === call.caller.toText())) return c;
+  return controlled(call, id);
+}
+
 function applySettings(c: Canister, s: any): void {
   const next: CanisterSettings = { ...c.settings };
   if (s.controllers[0]) {
@@ -311,23 +408,35 @@ function applySettings(c: Canister, s: any): void {
   if (s.freezing_threshold[0] !== undefined) next.freezingThreshold = s.freezing_threshold[0];
   if (s.reserved_cycles_limit[0] !== undefined) next.reservedCyclesLimit = s.reserved_cycles_limit[0];
   if (s.log_visibility[0] !== undefined) next.logVisibility = s.log_visibility[0];
+  const logMemoryLimit = s.log_memory_limit[0] === undefined ? null : checkLogMemoryLimit(s.log_memory_limit[0]);
   if (s.wasm_memory_limit[0] !== undefined) next.wasmMemoryLimit = s.wasm_memory_limit[0];
   if (s.wasm_memory_threshold[0] !== undefined) next.wasmMemoryThreshold = s.wasm_memory_threshold[0];
   if (s.environment_variables[0] !== undefined) next.environmentVariables = s.environment_variables[0];
   c.settings = next;
+  if (logMemoryLimit !== null) c.log.setLimit(logMemoryLimit);
+  if (s.snapshot_visibility[0] !== undefined) c.snapshotVisibility = s.snapshot_visibility[0];
 }
 
 /** Memory a canister is charged for: heap, stable memory, Wasm binary and chunk store. */
-export function memoryUsage(c: Canister): { wasm: bigint; stable: bigint; binary: bigint; chunks: bigint; total: bigint } {
+export function memoryUsage(c: Canister): {
+  wasm: bigint;
+  stable: bigint;
+  binary: bigint;
+  chunks: bigint;
+  snapshots: bigint;
+  total: bigint;
+} {
   const wasm = c.heapBytes();
   const stable = c.stablePages * 65536n;
   const binary = BigInt(c.module?.info.bytes.length ?? 0);
   const chunks = [...c.chunkStore.values()].reduce((n, b) => n + BigInt(b.length), 0n);
-  return { wasm, stable, binary, chunks, total: wasm + stable + binary + chunks };
+  // Snapshots count towards the canister's memory, as on the replica (canister_manager.rs).
+  const snapshots = snapshotsSize(c);
+  return { wasm, stable, binary, chunks, snapshots, total: wasm + stable + binary + chunks + snapshots };
 }
 
 function status(instance: Instance, c: Canister) {
-  const { wasm, stable, binary, chunks, total } = memoryUsage(c);
+  const { wasm, stable, binary, chunks, snapshots, total } = memoryUsage(c);
   return {
     status: { [c.status]: null },
     ready_for_migration: false,
@@ -339,6 +448,8 @@ function status(instance: Instance, c: Canister) {
       freezing_threshold: c.settings.freezingThreshold,
       reserved_cycles_limit: c.settings.reservedCyclesLimit,
       log_visibility: c.settings.logVisibility,
+      snapshot_visibility: c.snapshotVisibility,
+      log_memory_limit: BigInt(c.log.limit),
       wasm_memory_limit: c.settings.wasmMemoryLimit,
       wasm_memory_threshold: c.settings.wasmMemoryThreshold,
       environment_variables: c.settings.environmentVariables,
@@ -353,7 +464,7 @@ function status(instance: Instance, c: Canister) {
       custom_sections_size: BigInt(c.module?.info.customSections.reduce((n, s) => n + s.bytes.length, 0) ?? 0),
       canister_history_size: 0n,
       wasm_chunk_store_size: chunks,
-      snapshots_size: 0n,
+      snapshots_size: snapshots,
     },
     cycles: c.cycles,
     // The reserved balance holds storage reservations, made only when the subnet's memory usage
@@ -387,8 +498,11 @@ export function install(args: {
   wasm: Uint8Array;
   arg: Uint8Array;
   caller: Principal;
+  /** Who asked, for the canister's history (a user when not given). */
+  origin?: ChangeOrigin;
 }): void {
   const { instance, c, mode } = args;
+  const savedLog = c.log.save();
   const module = loadModule(args.wasm);
   const limit = instance.instructionLimit(c, 'install');
   // install_code prepays the execution of its whole instruction limit above the freezing
@@ -437,6 +551,8 @@ export function install(args: {
       }
       c.dropInstance();
       c.resetStable();
+      // Reinstalling purges the canister's logs (IC spec, "fetch_canister_logs").
+      if ('reinstall' in mode) c.log.clear();
       c.certifiedData = new Uint8Array(0);
       c.globalTimer = 0n;
       instantiate();
@@ -473,8 +589,21 @@ export function install(args: {
     }
     c.cycles += balanceDelta;
     c.version++;
+    c.history.record({
+      timestamp_nanos: instance.time(),
+      canister_version: c.version,
+      origin: args.origin ?? { from_user: { user_id: args.caller } },
+      details: {
+        code_deployment: {
+          mode: 'install' in mode ? { install: null } : 'reinstall' in mode ? { reinstall: null } : { upgrade: null },
+          module_hash: module.hash,
+        },
+      },
+    });
   } catch (e) {
     c.restoreCode(saved);
+    // A failed reinstall leaves the logs it purged; other failures keep what they logged.
+    if ('reinstall' in mode) c.log.restore(savedLog);
     throw e;
   } finally {
     refundUnusedExecution(instance, c, { prepaid: prepay.prepaid, limit, used, wasm64 });
@@ -484,6 +613,8 @@ export function install(args: {
 export function uninstall(instance: Instance, c: Canister): void {
   rejectOpenCalls(instance, c, 'Canister has been uninstalled.');
   c.uninstall();
+  // Uninstalling purges the canister's logs (IC spec, "fetch_canister_logs").
+  c.log.clear();
   c.version++;
 }
 

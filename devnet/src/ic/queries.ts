@@ -9,6 +9,7 @@ import { IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import { icErrorResult } from './delivery.ts';
 import { freezingThreshold } from './cycles-account.ts';
 import { MANAGEMENT_CANISTER_ID } from './ids.ts';
+import { fetchCanisterLogs } from './canister-logs.ts';
 import type { CallResult, Instance } from './instance.ts';
 import { newContext, type ExecContext, type PendingCall } from './system-api.ts';
 /** Execute a query (or composite query) now; state never persists. */
@@ -17,6 +18,16 @@ export function query(
   args: { sender: Principal; canisterId: Principal; method: string; arg: Uint8Array; transform?: boolean },
 ): CallResult {
   try {
+    // The management canister answers one query, fetch_canister_logs, to users only (IC spec); a
+    // composite query cannot reach it (runQuery has no path to aaaaa-aa).
+    if (args.canisterId.toText() === MANAGEMENT_CANISTER_ID.toText()) {
+      if (args.method === 'fetch_canister_logs') return fetchCanisterLogs(inst, args);
+      throw new IcError({
+        errorCode: 'CanisterMethodNotFound',
+        rejectCode: RejectCode.DestinationInvalid,
+        message: `Management canister has no query method '${args.method}'`,
+      });
+    }
     return runQuery(inst, { ...args, chain: new Set() });
   } catch (e) {
     if (e instanceof IcError) return icErrorResult(e);
