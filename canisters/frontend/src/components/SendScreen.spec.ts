@@ -61,7 +61,7 @@ describe('SendScreen', () => {
     expect(byTid('review-Method').textContent).toBe('btc_send');
   });
 
-  test('a call that fails is shown with its reason, never silently', async () => {
+  test('a call that fails is shown with its reason, never silently, and an unanswered send points to History instead of a resend', async () => {
     const errors = await renderSend();
     await fireEvent.input(byTid('send-to'), { target: { value: VALID_REGTEST } });
     await fireEvent.input(byTid('send-amount'), { target: { value: '0.0002' } });
@@ -71,6 +71,12 @@ describe('SendScreen', () => {
     expect(alert.textContent).toMatch(/^The wallet canister could not be reached or refused the call: /);
     // Reported to the app too (the listed tokens' read failed the same way on mount).
     expect(errors.map((e) => (e as Error).message)).toContain(alert.textContent);
+    // No answer from the canister: the send may have gone through, so the screen points to History
+    // and offers no way straight back to "Sign and send".
+    expect(byTid('send-outcome-unknown').textContent).toMatch(
+      /may have been signed and broadcast\. Check History before you send\s+again\./,
+    );
+    expect(screen.queryByRole('button', { name: 'Back to the review' })).toBeNull();
   });
 
   test('refuses an EIP-55 checksum typo and accepts the checksummed address', async () => {
