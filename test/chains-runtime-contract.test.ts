@@ -84,6 +84,21 @@ describe('Bitcoin: buildTransaction refuses what nodes would not relay', () => {
     assert.equal(error.field, 'outputs[0]');
   });
 
+  test('utxos: an object without a prototype (found by the 100,000-run fuzz: a TypeError from String() before) is an InvalidUtxoError', () => {
+    const error = refusal(
+      () =>
+        btc.buildTransaction({
+          network: 'regtest',
+          utxos: Object.create(null) as never,
+          outputs: [{ address: own, value: 10_000n }],
+          changeAddress: own,
+          feeRate: { satPerVbyte: 53n },
+        }),
+      btc.InvalidUtxoError,
+    );
+    assert.equal(error.message, 'Invalid UTXO object: expected an array of UTXOs');
+  });
+
   test('10,000 outputs at 1 sat/vB (310,112 vbytes before) is a TransactionTooLargeError over 400,000 weight units', () => {
     const outputs = Array.from({ length: 10_000 }, () => ({ address: own, value: 294n }));
     const error = refusal(

@@ -331,7 +331,7 @@ const TXID_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 function validateUtxos({ utxos, network }: { utxos: readonly Utxo[]; network: BitcoinNetwork }): SpendableUtxo[] {
   if (!Array.isArray(utxos)) {
-    throw new InvalidUtxoError(String(utxos), 'expected an array of UTXOs');
+    throw new InvalidUtxoError(describeValue(utxos), 'expected an array of UTXOs');
   }
   const seen = new Set<string>();
   return Array.from(utxos as unknown[] as (Utxo | undefined)[], (utxo) => {
