@@ -1,15 +1,19 @@
 /**
  * Memory limits with the replica's errors: `wasm_memory_limit` and `memory_allocation` (IC spec,
  * canister settings), and the sizes of replies and inter-canister requests (the replica's
- * MAX_INTER_CANISTER_PAYLOAD_IN_BYTES, 2 MiB; 3 MiB for a non-replicated query's reply; 10 MiB for
- * a request to a canister on the same subnet). The probe's memory starts at 40 pages (2,621,440 bytes).
+ * MAX_INTER_CANISTER_PAYLOAD_IN_BYTES, 2 MiB, also for a request to a canister on another subnet;
+ * 3 MiB for a non-replicated query's reply; 10 MiB for a request to a canister on the same subnet).
+ * The probe's memory starts at 40 pages (2,621,440 bytes).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { PocketIc, SubnetStateType, type PocketIcServer } from '@dfinity/pic';
+import { IDL } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
+import { azleProbe } from '../fixtures/build.ts';
 import { onDevnet, startServer } from '../support/pic.ts';
 import { limitsProbe, u32Arg } from '../support/limits-probe.ts';
+import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
 
 const PAGE = 65_536n;
 const EMPTY = new Uint8Array();
@@ -93,5 +97,43 @@ describe('memory: message size limits', { skip: !onDevnet }, () => {
       pic.updateCall({ canisterId, method: 'big_call', arg: canisterId.toUint8Array() }),
       `Canister violated contract: Request to ${canisterId.toText()}:x has a payload size of 10485761, which exceeds the allowed limit of 10485760.`,
     );
+  });
+});
+
+describe('memory: requests to another subnet', () => {
+  test('carry at most 2 MiB of method name and argument; a larger one is rejected with CANISTER_ERROR naming the caller', async () => {
+    const two = await PocketIc.create(server.getUrl(), {
+      application: [{ state: { type: SubnetStateType.New } }, { state: { type: SubnetStateType.New } }],
+    });
+    try {
+      const [s0, s1] = await two.getApplicationSubnets();
+      const setup = (targetSubnetId: Principal) =>
+        two.setupCanister<AzleProbe>({
+          idlFactory: azleProbeIdl,
+          wasm: azleProbe().wasmPath,
+          arg: new Uint8Array(IDL.encode([IDL.Opt(IDL.Nat)], [[]])),
+          targetSubnetId,
+        });
+      const caller = await setup(s0.id);
+      const neighbour = await setup(s0.id);
+      const remote = await setup(s1.id);
+      // Method name "x" (1 byte) plus the argument: 2,097,152 bytes is the limit, one more is over it.
+      const atLimit = new Uint8Array(2_097_151);
+      const overLimit = new Uint8Array(2_097_152);
+      const notFound = (id: Principal) => ({
+        Err: { code: 5, message: `Error from Canister ${id.toText()}: Canister has no update method 'x'.` },
+      });
+      // Delivered (the callee answers that it has no method x, IC0536): at the limit to the other subnet, over it on the caller's own.
+      assert.deepEqual(await caller.actor.rawCall(remote.canisterId, 'x', atLimit, 0n), notFound(remote.canisterId));
+      assert.deepEqual(await caller.actor.rawCall(neighbour.canisterId, 'x', overLimit, 0n), notFound(neighbour.canisterId));
+      assert.deepEqual(await caller.actor.rawCall(remote.canisterId, 'x', overLimit, 0n), {
+        Err: {
+          code: 5,
+          message: `Canister ${caller.canisterId.toText()} violated contract: attempted to send a message of size 2097153 exceeding the limit 2097152`,
+        },
+      });
+    } finally {
+      await two.tearDown();
+    }
   });
 });

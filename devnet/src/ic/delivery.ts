@@ -4,12 +4,14 @@
  * effects are committed: its calls are queued, its response sent, its call context closed.
  */
 import { concatBytes } from '@noble/hashes/utils.js';
+import type { Principal } from '@icp-sdk/core/principal';
 import type { CallContext, Canister, Origin } from './canister.ts';
 import { CanisterTrap, IcError, messages, RejectCode, trapToIcError } from './errors.ts';
 import type { CallResult, Instance, RequestMessage, ResponseMessage } from './instance.ts';
 import { fees } from './limits.ts';
 import {
   consumeAboveThreshold,
+  MAX_INTER_CANISTER_PAYLOAD_BYTES,
   prepayExecution,
   refundUnusedExecution,
   responseExecutionPrepayment,
@@ -218,6 +220,13 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
     deadline,
   });
   const arg = concatBytes(...call.arg);
+  const oversized = oversizedRemoteRequest(inst, c, call.callee, call.method, arg);
+  if (oversized) {
+    // The request never leaves: its stream builder answers it with a reject at the end of the
+    // round, and the attached cycles come back.
+    inst.queue.push({ kind: 'response', to: c.id, callbackId: cb.id, result: oversized, refund: call.cycles, readyRound: inst.round + 1 });
+    return;
+  }
   inst.queue.push({
     kind: 'request',
     from: c.id,
@@ -232,6 +241,26 @@ function enqueueCall(inst: Instance, c: Canister, cc: CallContext, call: Pending
     // next round (dfinity/ic rs/execution_environment/src/scheduler.rs `drain_subnet_queues`).
     readyRound: call.callee.toText() === 'aaaaa-aa' ? inst.round + 1 : inst.readyRound(c.subnetIndex, inst.subnetIndexOf(call.callee)),
   });
+}
+
+/**
+ * A request to a canister on another subnet may carry at most MAX_INTER_CANISTER_PAYLOAD_IN_BYTES
+ * (2 MiB) of method name and argument; the 10 MiB checked by `ic0.call_data_append` is for the
+ * caller's own subnet. The stream builder rejects a larger one with CANISTER_ERROR instead of
+ * routing it (dfinity/ic rs/messaging/src/routing/stream_builder.rs, "Remote request above the
+ * payload size limit"). Calls to aaaaa-aa stay on the caller's subnet.
+ */
+function oversizedRemoteRequest(inst: Instance, c: Canister, callee: Principal, method: string, arg: Uint8Array): CallResult | null {
+  if (callee.toText() === 'aaaaa-aa') return null;
+  const remote = inst.systemCanisters.has(callee.toText()) || (inst.subnetIndexOf(callee) ?? c.subnetIndex) !== c.subnetIndex;
+  const size = BigInt(new TextEncoder().encode(method).length + arg.length);
+  if (!remote || size <= MAX_INTER_CANISTER_PAYLOAD_BYTES) return null;
+  return {
+    kind: 'reject',
+    code: RejectCode.CanisterError,
+    message: `Canister ${c.idText} violated contract: attempted to send a message of size ${size} exceeding the limit ${MAX_INTER_CANISTER_PAYLOAD_BYTES}`,
+    errorCode: 'CanisterContractViolation',
+  };
 }
 
 /**
