@@ -171,6 +171,8 @@ test('sends BTC, ETH and SOL through the review, and the balances and history ch
   assert.equal(await page.locator(tid('history-row-btc')).count(), 1);
   assert.equal(await page.locator(tid('history-row-eth')).count(), 1);
   assert.equal(await page.locator(tid('history-row-sol')).count(), 1);
+  assert.equal((await page.locator(tid('history-total')).textContent())?.trim(), '3 transactions');
+  assert.equal(await page.locator(tid('history-older')).count(), 0, 'all three are shown: nothing older to load');
   await page.screenshot({ path: join(SCREENSHOTS, 'history-desktop.png'), fullPage: true });
 });
 
