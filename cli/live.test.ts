@@ -195,6 +195,12 @@ describe('the wallet command line on the live devnet', () => {
         ['btc', btc.txid],
       ],
     );
+    const newestTwo = json(wallet(['history', '--limit', '2', '--json']));
+    assert.equal(newestTwo.total, '3');
+    assert.deepEqual(
+      newestTwo.transactions.map((t: { txid: string }) => t.txid),
+      [sol.txid, eth.txid],
+    );
 
     const unconfirmed = wallet(['send', 'sol', '11111111111111111111111111111112', '0.5']);
     assert.deepEqual(

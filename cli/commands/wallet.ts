@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { formatUnits, parseUnits } from '../../src/lib/amount.ts';
-import type { WalletConfig } from '../../src/lib/wallet-candid.ts';
+import type { Transaction, WalletConfig } from '../../src/lib/wallet-candid.ts';
 import { type CommandResult, type Context, openWallet, stringOption, type WalletClient } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
 
@@ -308,7 +308,19 @@ export async function history(ctx: Context): Promise<CommandResult> {
   const wallet = await openWallet(ctx);
   const limitText = stringOption(ctx, 'limit') ?? '50';
   if (!/^[1-9][0-9]{0,2}$/.test(limitText)) throw new CliError('usage', `--limit must be 1 to 999, got "${limitText}"`);
-  const r = await wallet.ok('transactions', (a) => a.transactions({ start: 0n, limit: Number(limitText) }));
+  const limit = Number(limitText);
+  // The wallet answers at most 50 sends per call, newest first: ask page after page. A send made
+  // meanwhile shifts the offsets by one, so a page may repeat the last send of the one before.
+  const seen = new Map<bigint, Transaction>();
+  let total: bigint;
+  for (;;) {
+    const start = BigInt(seen.size);
+    const r = await wallet.ok('transactions', (a) => a.transactions({ start, limit: limit - seen.size }));
+    total = r.total;
+    for (const t of r.transactions) if (seen.size < limit) seen.set(t.id, t);
+    if (r.transactions.length === 0 || seen.size >= limit || BigInt(seen.size) >= total || BigInt(seen.size) === start) break;
+  }
+  const r = { total, transactions: [...seen.values()] };
   const txs = r.transactions.map((t) => ({
     id: t.id.toString(),
     chain: Object.keys(t.chain)[0],
