@@ -231,7 +231,8 @@ export class WalletApi {
     );
   }
 
-  async transactions({ start = 0n, limit = 100 }: { start?: bigint; limit?: number } = {}): Promise<{
+  /** The caller's sends, newest first, from `start`: at most 50 per call, the wallet's cap. */
+  async transactions({ start = 0n, limit = 50 }: { start?: bigint; limit?: number } = {}): Promise<{
     total: bigint;
     transactions: Transaction[];
   }> {
