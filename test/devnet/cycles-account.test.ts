@@ -131,6 +131,37 @@ describe('cycles: the balance above the freezing threshold', { skip: !onDevnet }
     const after = BigInt(await pic.getCyclesBalance(canisterId));
     assert.ok(after > threshold + 15_999_000_000n && after < threshold + PREPAID_UPDATE, `${after}`);
   });
+
+  test('is what a call may carry: one cycle more traps with the out-of-cycles error, naming the top-up only to a controller', async () => {
+    const pic = await newPic();
+    const canisterId = await probe(pic);
+    const callee = await probe(pic);
+    const { memorySize, settings } = await pic.canisterStatus({ canisterId });
+    const threshold = (((memorySize * GIB_STORAGE_PER_SECOND * DAY) / 2n ** 30n) * settings.freezingThreshold) / DAY;
+    const arg = (amount: bigint) => {
+      const out = new Uint8Array(8 + callee.toUint8Array().length);
+      new DataView(out.buffer).setBigUint64(0, amount, true);
+      out.set(callee.toUint8Array(), 8);
+      return out;
+    };
+    /** The balance above the threshold while `call_with_cycles` runs: after the ingress fee and the prepayment. */
+    const liquidDuring = async () =>
+      BigInt(await pic.getCyclesBalance(canisterId)) - ingressCost('call_with_cycles', arg(0n)) - PREPAID_UPDATE - threshold;
+    const id = canisterId.toText();
+    // The anonymous principal created the probe: it is a controller, and is told the one cycle missing.
+    await rejectsWith(
+      pic.updateCall({ canisterId, method: 'call_with_cycles', arg: arg((await liquidDuring()) + 1n) }),
+      `Error from Canister ${id}: Canister ${id} is out of cycles: please top up the canister with at least 1 additional cycles`,
+    );
+    const stranger = Principal.fromUint8Array(new Uint8Array([1, 2, 3]));
+    const over = (await liquidDuring()) + 1n;
+    await assert.rejects(pic.updateCall({ canisterId, method: 'call_with_cycles', arg: arg(over), sender: stranger }), (e: Error) => {
+      assert.match(e.message, new RegExp(`Error from Canister ${id}: Canister ${id} is out of cycles(?!: please)`));
+      return true;
+    });
+    // Cycles the liquid balance covers go out with the call (the callee's balance method accepts none).
+    assert.equal((await pic.updateCall({ canisterId, method: 'call_with_cycles', arg: arg(1_000_000n) })).length, 0);
+  });
 });
 
 describe('cycles: install_code prepays its instruction limit', { skip: !onDevnet }, () => {

@@ -15,6 +15,8 @@
  * - `liquid_and_burn`: replies its liquid balance, then what ic0.cycles_burn128 burned when asked
  *   for everything (16 bytes each).
  * - `big_call` (arg: callee principal): grows memory by 130 pages, then appends 10 MiB to a call.
+ * - `call_with_cycles` (arg: amount as u64 ‖ callee principal): calls `balance` on the callee with
+ *   `amount` cycles attached; the callback replies empty.
  */
 import { encodeSigned, encodeUnsigned } from '../../devnet/src/wasm/leb128.ts';
 
@@ -44,6 +46,7 @@ const IMPORTS: { name: string; params: number[]; result: boolean }[] = [
   { name: 'stable_grow', params: i32s(1), result: true }, // 8
   { name: 'canister_liquid_cycle_balance128', params: i32s(1), result: false }, // 9
   { name: 'cycles_burn128', params: [I64, I64, I32], result: false }, // 10
+  { name: 'call_cycles_add128', params: [I64, I64], result: false }, // 11
 ];
 const fn = Object.fromEntries(IMPORTS.map((imp, i) => [imp.name, i])) as Record<string, number>;
 
@@ -165,6 +168,18 @@ const FUNCS: Func[] = [
       ],
       ...[...i32(0), ...i32(10 * 1024 * 1024), ...call('call_data_append')],
       ...reply(0, i32(0)),
+    ],
+  },
+  {
+    type: 0,
+    exports: ['canister_update call_with_cycles'],
+    body: [
+      ...copyArg(ARG),
+      ...[...i32(ARG + 8), ...call('msg_arg_data_size'), ...i32(8), 0x6b /* i32.sub */, ...i32(200), ...i32(7)],
+      ...[...i32(1), ...i32(0), ...i32(1), ...i32(0), ...call('call_new')],
+      ...[0x42, 0x00 /* i64.const 0 */, ...i32(ARG), 0x29, 0x03, 0x00 /* i64.load */, ...call('call_cycles_add128')],
+      ...call('call_perform'),
+      ...drop,
     ],
   },
 ];

@@ -67,11 +67,24 @@ export function freezingThreshold(inst: Instance, c: Canister): bigint {
  * top-up is named only to a controller.
  */
 export function outOfCycles(args: { c: Canister; requested: bigint; threshold: bigint; revealTopUp: boolean }): IcError {
-  const { c } = args;
-  const message = args.revealTopUp
-    ? `Canister ${c.idText} is out of cycles: please top up the canister with at least ${args.threshold + args.requested - c.cycles} additional cycles`
-    : `Canister ${c.idText} is out of cycles`;
-  return new IcError({ errorCode: 'CanisterOutOfCycles', rejectCode: RejectCode.SysTransient, message });
+  return new IcError({
+    errorCode: 'CanisterOutOfCycles',
+    rejectCode: RejectCode.SysTransient,
+    message: outOfCyclesText({ ...args, available: args.c.cycles }),
+  });
+}
+
+/** The `CanisterOutOfCyclesError` sentence for a balance of `available`. */
+export function outOfCyclesText(args: {
+  c: Canister;
+  available: bigint;
+  requested: bigint;
+  threshold: bigint;
+  revealTopUp: boolean;
+}): string {
+  return args.revealTopUp
+    ? `Canister ${args.c.idText} is out of cycles: please top up the canister with at least ${args.threshold + args.requested - args.available} additional cycles`
+    : `Canister ${args.c.idText} is out of cycles`;
 }
 
 /**

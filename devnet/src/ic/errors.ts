@@ -66,7 +66,8 @@ export class IcError extends Error {
 /** A trap inside canister code: rolls back the message, then becomes an IcError. */
 export class CanisterTrap extends Error {
   override name = 'CanisterTrap';
-  readonly kind: 'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation' | 'wasm_memory_limit' | 'out_of_memory';
+  readonly kind:
+    'trap' | 'called_trap' | 'instruction_limit' | 'contract_violation' | 'wasm_memory_limit' | 'out_of_memory' | 'out_of_cycles';
   constructor(kind: CanisterTrap['kind'], message: string) {
     super(message);
     this.kind = kind;
@@ -109,6 +110,9 @@ export function trapToIcError(canisterId: string, trap: CanisterTrap): IcError {
       return new IcError({ errorCode: 'CanisterWasmMemoryLimitExceeded', message: `Error from Canister ${canisterId}: ${trap.message}.` });
     case 'out_of_memory':
       return new IcError({ errorCode: 'CanisterOutOfMemory', message: `Error from Canister ${canisterId}: ${trap.message}.` });
+    case 'out_of_cycles':
+      // HypervisorError::InsufficientCyclesBalance: IC0504, the CanisterOutOfCyclesError text, no help.
+      return new IcError({ errorCode: 'CanisterContractViolation', message: `Error from Canister ${canisterId}: ${trap.message}` });
     case 'trap':
       return new IcError({
         errorCode: 'CanisterTrapped',

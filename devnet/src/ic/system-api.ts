@@ -11,6 +11,7 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import { CanisterTrap } from './errors.ts';
 import type { Canister, CallContext, CanisterHost } from './canister.ts';
 import { fees } from './limits.ts';
+import { outOfCyclesText } from './cycles-account.ts';
 import { systemApiCost } from './system-api-costs.ts';
 import { IC0_CONTEXTS, IC0_TABLE, type Context } from './system-api-table.ts';
 
@@ -272,13 +273,24 @@ export function createSystemApi(args: {
     ctx.balanceDelta += amount;
     return amount;
   };
+  /**
+   * Cycles attached to a call come out of the balance above the freezing threshold; asking for more
+   * traps with the out-of-cycles error, which names the top-up only when a controller sent the
+   * message (rs/cycles_account_manager `withdraw_cycles_for_transfer`, called by the System API's
+   * `ic0_call_cycles_add_helper`).
+   */
   const addCycles = (ctx: ExecContext, amount: bigint): void => {
     if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', 'ic0.call_cycles_add128 called when no call is under construction');
-    if (amount > balance(ctx)) {
-      throw new CanisterTrap(
-        'trap',
-        `Canister ${canister.idText} attempted to send ${amount} cycles when only ${balance(ctx)} were available in its balance`,
-      );
+    if (amount > liquid(ctx)) {
+      const caller = ctx.caller ?? ctx.callContext?.caller;
+      const text = outOfCyclesText({
+        c: canister,
+        available: balance(ctx),
+        requested: amount,
+        threshold: host.freezingThreshold(canister),
+        revealTopUp: caller !== undefined && caller !== null && canister.isController(caller),
+      });
+      throw new CanisterTrap('out_of_cycles', text);
     }
     ctx.balanceDelta -= amount;
     ctx.pendingCall.cycles += amount;
