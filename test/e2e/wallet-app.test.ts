@@ -19,11 +19,14 @@ import { initialJs } from '../../scripts/build-app.ts';
 let env: E2eDevnet;
 let browser: Browser;
 let page: Page;
+/** Every URL the app's page requested, from the first navigation on. */
+const requested: string[] = [];
 
 before(async () => {
   env = await startE2eDevnet();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('request', (request) => requested.push(request.url()));
 });
 
 after(async () => {
@@ -237,6 +240,13 @@ test("every screen passes axe-core's WCAG 2.1 A and AA rules, in the light and t
     await context.close();
   }
   assert.deepEqual(problems, []);
+});
+
+test('no request left for a third-party host: every one went to the devnet on this machine', async () => {
+  const hosts = new Set(requested.filter((url) => /^https?:/.test(url)).map((url) => new URL(url).host));
+  assert.ok(requested.length > 20, `the app made its requests (${requested.length})`);
+  assert.ok(hosts.has(new URL(env.appUrl).host), 'the app came from the gateway');
+  for (const host of hosts) assert.match(host, /^(127\.0\.0\.1|([a-z0-9-]+\.)?localhost):[0-9]+$/, `${host} is the devnet`);
 });
 
 test('a tampered asset is refused by the gateway', async () => {
