@@ -2,8 +2,8 @@
  * The web app end to end, in Debian's Chromium (playwright-core), loaded from the frontend canister
  * through the devnet's HTTP gateway, which verifies response certification: sign in with a local
  * identity, see the four addresses, fund them on the devnet's chains, send on each chain through
- * the review step, and see balances and history change; a bad address is refused in the form, and a
- * tampered asset is refused by the gateway. Elements are selected by data-tid (CONTRIBUTING.md
+ * the review step, and see balances and history change; a bad address is refused in the form, no
+ * request leaves for another host, and a tampered asset is refused by the gateway. Elements are selected by data-tid (CONTRIBUTING.md
  * convention 7). Screenshots of each screen, desktop and phone, go to tmp/screenshots.
  */
 import { after, before, test } from 'node:test';
