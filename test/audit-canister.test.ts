@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
 import type { IDL as IDLType } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { auditProbe, type Fixture } from './fixtures/build.ts';
-import { startServer } from './support/pic.ts';
+import { startInstance, stopInstance } from './support/pic.ts';
 import {
   appendLeaf,
   consistencyProof,
@@ -89,15 +89,11 @@ const certifyCosts: bigint[] = [];
 
 before(async () => {
   fixture = auditProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   ({ actor, canisterId } = await pic.setupCanister<AuditProbe>({ idlFactory, wasm: fixture.wasmPath }));
   rootKey = new Uint8Array(await pic.getPubKey((await pic.getCanisterSubnetId(canisterId))!));
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 async function appendBoth(from: number, to: number): Promise<void> {
   for (let start = from; start < to; start += 250) {

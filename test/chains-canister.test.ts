@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -50,7 +50,7 @@ import {
   SOL_TO,
   SOL_TRANSFER,
 } from './fixtures/chains-probe/src/workload.ts';
-import { startServer } from './support/pic.ts';
+import { startInstance, stopInstance } from './support/pic.ts';
 
 // The secrets behind workload.ts's public keys (the IC keeps its own; these stand in for them).
 const ECDSA_SECRET = new Uint8Array(32).fill(1);
@@ -64,15 +64,11 @@ let canister: Actor<ChainsProbe>;
 
 before(async () => {
   const fixture = chainsProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   ({ actor: canister } = await pic.setupCanister<ChainsProbe>({ idlFactory, wasm: fixture.wasmPath }));
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 /** The Node side of every comparison: the library call, with errors as the canister maps them. */
 function node<T>(run: () => T): Result<T> {

@@ -7,13 +7,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { startServer } from '../support/pic.ts';
+import { startInstance, stopInstance } from '../support/pic.ts';
 import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
@@ -62,17 +62,13 @@ let callerActor: AzleProbe;
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   const setup = await pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: optNat(1n) });
   caller = setup.canisterId;
   callerActor = setup.actor;
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 /** canister_info, called by the Azle canister (only canisters may call it). */
 async function info(canisterId: Principal, n: bigint | null) {

@@ -5,11 +5,11 @@
  * is computed here from the 13-node application subnet's price list
  * (rs/config/src/subnet_config.rs), not by the devnet's own functions.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CanisterCyclesCostSchedule, PocketIc, SubnetStateType, type PocketIcServer } from '@dfinity/pic';
+import { CanisterCyclesCostSchedule, SubnetStateType, type PocketIc } from '@dfinity/pic';
 import { Principal } from '@icp-sdk/core/principal';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, serverForInstances } from '../support/pic.ts';
 import { limitsProbe, readU128, u32Arg } from '../support/limits-probe.ts';
 
 // Prices of a 13-node application subnet.
@@ -30,23 +30,7 @@ const PREPAID_UPDATE = executionCost(UPDATE_INSTRUCTION_LIMIT); // 16,005,000,00
 const ingressCost = (method: string, arg: Uint8Array) => INGRESS_MESSAGE_FEE + INGRESS_BYTE_FEE * BigInt(method.length + arg.length);
 const EMPTY = new Uint8Array();
 
-let server: PocketIcServer;
-const instances: PocketIc[] = [];
-
-before(async () => {
-  server = await startServer();
-});
-
-after(async () => {
-  for (const p of instances) await p.tearDown();
-  await server?.stop();
-});
-
-async function newPic(options?: Parameters<typeof PocketIc.create>[1]): Promise<PocketIc> {
-  const p = await PocketIc.create(server.getUrl(), options);
-  instances.push(p);
-  return p;
-}
+const { newPic } = serverForInstances();
 
 async function probe(pic: PocketIc, cycles?: bigint): Promise<Principal> {
   const canisterId = await pic.createCanister(cycles === undefined ? {} : { cycles });

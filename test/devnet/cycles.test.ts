@@ -5,11 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { encodeUnsigned } from '../../devnet/src/wasm/leb128.ts';
 import { motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { motokoProbeIdl, type MotokoProbe } from '../support/probes.ts';
 
 type Bytes = number[];
@@ -52,14 +52,10 @@ let motoko: Fixture;
 
 before(async () => {
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 describe('cycles: every charge is capped at the message’s limit', () => {
   test('a 2^63-byte memory.fill traps and is charged at most its instruction limit’s cycles', { skip: !onDevnet }, async () => {

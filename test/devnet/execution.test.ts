@@ -14,7 +14,7 @@ import { Certificate } from '@icp-sdk/core/agent';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { startServer, onDevnet } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { instrument } from '../../devnet/src/wasm/instrument.ts';
 import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
@@ -30,14 +30,10 @@ let motoko: Fixture;
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 async function setupAzle(start: bigint | null = 5n) {
   return pic.setupCanister<AzleProbe>({ idlFactory: azleProbeIdl, wasm: azle.wasmPath, arg: initArg(start) });

@@ -7,11 +7,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { startServer } from '../support/pic.ts';
+import { startInstance, stopInstance } from '../support/pic.ts';
 import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
@@ -35,14 +35,10 @@ let motoko: Fixture;
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 async function fetchLogs(canisterId: Principal, sender = controller): Promise<{ idx: bigint; timestamp_nanos: bigint; text: string }[]> {
   const r = await pic.queryCall({

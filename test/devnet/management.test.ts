@@ -12,7 +12,7 @@ import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { startServer } from '../support/pic.ts';
+import { startInstance, stopInstance } from '../support/pic.ts';
 import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
 const MANAGEMENT = Principal.fromText('aaaaa-aa');
@@ -36,13 +36,9 @@ let motoko: Fixture;
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 async function status(canisterId: Principal, sender = anonymous) {
   const res = await pic.updateCall({

@@ -11,7 +11,7 @@ import { PocketIc, SubnetStateType, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
 import { azleProbe } from '../fixtures/build.ts';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { limitsProbe, u32Arg } from '../support/limits-probe.ts';
 import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
 
@@ -22,14 +22,10 @@ let server: PocketIcServer;
 let pic: PocketIc;
 
 before(async () => {
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 async function probe(): Promise<Principal> {
   const canisterId = await pic.createCanister();

@@ -5,39 +5,26 @@
  * instances start at PocketIC's genesis time, `set_time` reaches queries after the next round,
  * `set_certified_time` at once, and a tick adds 1 ns only when time did not otherwise advance.
  */
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CanisterCyclesCostSchedule, IcpFeaturesConfig, PocketIc, SubnetStateType, type PocketIcServer } from '@dfinity/pic';
+import { CanisterCyclesCostSchedule, IcpFeaturesConfig, PocketIc, SubnetStateType } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, serverForInstances } from '../support/pic.ts';
 import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
 /** PocketIC's genesis: 2021-05-06T19:17:10Z (dfinity/ic state machine tests `GENESIS`). */
 const GENESIS_MS = 1_620_328_630_000;
 const initArg = new Uint8Array(IDL.encode([IDL.Opt(IDL.Nat)], [[]]));
 
-let server: PocketIcServer;
 let azle: Fixture;
 let motoko: Fixture;
-const instances: PocketIc[] = [];
+const { url: serverUrl, newPic } = serverForInstances();
 
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
 });
-
-after(async () => {
-  for (const p of instances) await p.tearDown();
-  await server?.stop();
-});
-
-async function newPic(options?: Parameters<typeof PocketIc.create>[1]): Promise<PocketIc> {
-  const p = await PocketIc.create(server.getUrl(), options);
-  instances.push(p);
-  return p;
-}
 
 describe('rounds: one tick is one IC round', () => {
   test('a Motoko timer whose job awaits a self-call completes in one tick', async () => {
@@ -120,13 +107,13 @@ describe('time as PocketIC keeps it', () => {
 
   test('an instance option the devnet does not implement is refused by name', { skip: !onDevnet }, async () => {
     await assert.rejects(
-      PocketIc.create(server.getUrl(), { icpFeatures: { icpToken: IcpFeaturesConfig.DefaultConfig } }),
+      PocketIc.create(serverUrl(), { icpFeatures: { icpToken: IcpFeaturesConfig.DefaultConfig } }),
       /icp_features\.icp_token: not supported/,
     );
   });
 
   test('initial_time sets the new instance’s clock', { skip: !onDevnet }, async () => {
-    const res = await fetch(`${server.getUrl()}/instances`, {
+    const res = await fetch(`${serverUrl()}/instances`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -136,8 +123,8 @@ describe('time as PocketIC keeps it', () => {
     });
     assert.equal(res.status, 201);
     const id = ((await res.json()) as { Created: { instance_id: number } }).Created.instance_id;
-    const time = await fetch(`${server.getUrl()}/instances/${id}/read/get_time`);
+    const time = await fetch(`${serverUrl()}/instances/${id}/read/get_time`);
     assert.equal(await time.text(), '{"nanos_since_epoch":1750000000000000000}');
-    await fetch(`${server.getUrl()}/instances/${id}`, { method: 'DELETE' });
+    await fetch(`${serverUrl()}/instances/${id}`, { method: 'DELETE' });
   });
 });

@@ -19,7 +19,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import { azleProbe, type Fixture } from '../fixtures/build.ts';
-import { DEVNET_BIN, onDevnet, startServer } from '../support/pic.ts';
+import { DEVNET_BIN, onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { azleProbeIdl, type AzleProbe } from '../support/probes.ts';
 import { DEFAULT_THRESHOLD_SEED } from '../../devnet/src/devnet.ts';
 import { ThresholdKeys, type KeyType } from '../../devnet/src/services/threshold/index.ts';
@@ -62,13 +62,9 @@ let azle: Fixture;
 before(async () => {
   if (!onDevnet) return;
   azle = azleProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 const instanceId = () => (pic as unknown as { client: { instanceId: number } }).client.instanceId;
 

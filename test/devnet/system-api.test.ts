@@ -8,12 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { Principal } from '@icp-sdk/core/principal';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ROOT } from '../fixtures/build.ts';
-import { startServer } from '../support/pic.ts';
+import { startInstance, stopInstance } from '../support/pic.ts';
 import { wat } from '../support/wat.ts';
 import { IC0_TABLE } from '../../devnet/src/ic/system-api-table.ts';
 import { http_request_args, http_request_result } from '../../devnet/src/ic/management-idl.ts';
@@ -39,15 +39,11 @@ const u64s = (bytes: Uint8Array): bigint[] => {
 const wrongMode = (fn: string, mode: string) => `Canister violated contract: "ic0_${fn}" cannot be executed in ${mode} mode`;
 
 before(async () => {
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   probe = await install(probeWasm());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 describe('availability (spec "Overview of imports")', () => {
   test('msg_method_name_size is available in canister_inspect_message only', async () => {

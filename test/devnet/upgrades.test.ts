@@ -7,12 +7,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { azleProbe, motokoProbe, type Fixture } from '../fixtures/build.ts';
-import { startServer } from '../support/pic.ts';
+import { startInstance, stopInstance } from '../support/pic.ts';
 import { azleProbeIdl, motokoProbeIdl, type AzleProbe, type MotokoProbe } from '../support/probes.ts';
 
 const optNat = (n: bigint | null) => new Uint8Array(IDL.encode([IDL.Opt(IDL.Nat)], [n === null ? [] : [n]]));
@@ -25,14 +25,10 @@ let motoko: Fixture;
 before(async () => {
   azle = azleProbe();
   motoko = motokoProbe();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
 });
 
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 const moduleHash = async (canisterId: Parameters<PocketIc['canisterStatus']>[0]['canisterId']) => {
   const { moduleHash } = await pic.canisterStatus({ canisterId });

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type Actor, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import { Ed25519KeyIdentity } from '@icp-sdk/core/identity';
 import { Principal } from '@icp-sdk/core/principal';
@@ -28,7 +28,7 @@ import {
   type FrontendService,
   type HeaderField,
 } from '../../scripts/frontend-assets.ts';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 
 const ADMIN = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(11));
 const STRANGER = Ed25519KeyIdentity.generate(new Uint8Array(32).fill(12));
@@ -66,8 +66,7 @@ let site: string;
 before(async () => {
   if (!onDevnet) return;
   build = buildFrontend();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   site = mkdtempSync(join(tmpdir(), 'frontend-site-'));
   mkdirSync(join(site, 'assets'));
   writeFileSync(join(site, 'index.html'), INDEX_HTML);
@@ -76,8 +75,7 @@ before(async () => {
   writeFileSync(join(site, 'logo.png'), LOGO);
 });
 after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
+  await stopInstance({ server, pic });
   if (site) rmSync(site, { recursive: true, force: true });
 });
 

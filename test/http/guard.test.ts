@@ -7,23 +7,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
-import { startServer } from '../support/pic.ts';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { startInstance, stopInstance } from '../support/pic.ts';
 
 let server: PocketIcServer;
 let pic: PocketIc;
 let gatewayPort: number;
 
 before(async () => {
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   gatewayPort = await pic.makeLive();
 });
 
 after(async () => {
   await pic?.stopLive();
-  await pic?.tearDown();
-  await server?.stop();
+  await stopInstance({ server, pic });
 });
 
 function send(args: { port: number; method: string; path: string; headers: Record<string, string>; body?: string }) {

@@ -8,12 +8,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { IDL } from '@icp-sdk/core/candid';
 import type { Principal } from '@icp-sdk/core/principal';
 import { base58, base64 } from '@scure/base';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { ALICE, BOB, identity, installWallet, ok, OPERATOR, walletBuild, type WalletActor } from '../support/wallet.ts';
 import { solDerivationPath } from '../../src/lib/derivation.ts';
 import { leafHash, merkleTreeHash, verifyConsistency, verifyInclusion } from '../../src/lib/audit/index.ts';
@@ -36,15 +36,11 @@ let rootKey: Uint8Array;
 before(async () => {
   if (!onDevnet) return;
   walletBuild();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   ({ actor, canisterId } = await installWallet({ pic }));
   rootKey = new Uint8Array(await pic.getPubKey((await pic.getCanisterSubnetId(canisterId))!));
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 const BLOCKHASH = 'EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k';
 const RECIPIENT = '9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM';

@@ -7,11 +7,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import * as bitcoin from 'bitcoinjs-lib';
 import * as ecc from '@bitcoinerlab/secp256k1';
 import { createBitcoinAdminClient, type BitcoinAdminClient } from '../../devnet/src/services/bitcoin/index.ts';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { ALICE, BOB, identity, installWallet, ok, OPERATOR, walletBuild, type WalletActor } from '../support/wallet.ts';
 import { walletIdlFactory, type Addresses, type PublicKeys, type WalletService } from '../../src/lib/wallet-candid.ts';
 import type { Principal } from '@icp-sdk/core/principal';
@@ -28,16 +28,12 @@ let canisterId: Principal;
 before(async () => {
   if (!onDevnet) return;
   walletBuild();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   const instanceId = (pic as unknown as { client: { instanceId: number } }).client.instanceId;
   admin = createBitcoinAdminClient({ baseUrl: `${server.getUrl()}/instances/${instanceId}` });
   ({ actor, canisterId } = await installWallet({ pic }));
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 /** The caller's addresses and keys. */
 async function whoami(who: ReturnType<typeof identity>): Promise<{ addresses: Addresses; keys: PublicKeys }> {

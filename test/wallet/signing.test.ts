@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PocketIc, type PocketIcServer } from '@dfinity/pic';
+import { type PocketIc, type PocketIcServer } from '@dfinity/pic';
 import { Principal } from '@icp-sdk/core/principal';
 import { recoverTransactionAddress, parseTransaction, type TransactionSerialized } from 'viem';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base58, base64, hex } from '@scure/base';
-import { onDevnet, startServer } from '../support/pic.ts';
+import { onDevnet, startInstance, stopInstance } from '../support/pic.ts';
 import { ALICE, BOB, DEVNET_CONFIG, identity, installWallet, ok, OPERATOR, walletBuild, type WalletActor } from '../support/wallet.ts';
 import type { Limits } from '../../src/lib/wallet-candid.ts';
 
@@ -23,14 +23,10 @@ let actor: WalletActor;
 before(async () => {
   if (!onDevnet) return;
   walletBuild();
-  server = await startServer();
-  pic = await PocketIc.create(server.getUrl());
+  ({ server, pic } = await startInstance());
   ({ actor } = await installWallet({ pic }));
 });
-after(async () => {
-  await pic?.tearDown();
-  await server?.stop();
-});
+after(() => stopInstance({ server, pic }));
 
 const ethRequest = {
   chain_id: 31337n,
