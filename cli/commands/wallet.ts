@@ -4,7 +4,8 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { formatUnits, parseUnits } from '../../src/lib/amount.ts';
-import type { Transaction, WalletConfig } from '../../src/lib/wallet-candid.ts';
+import { appendOlder, olderPageRequest } from '../../src/lib/transaction-pages.ts';
+import type { WalletConfig } from '../../src/lib/wallet-candid.ts';
 import { type CommandResult, type Context, openWallet, stringOption, type WalletClient } from '../context.ts';
 import { CliError } from '../exit-codes.ts';
 
@@ -309,19 +310,18 @@ export async function history(ctx: Context): Promise<CommandResult> {
   const limitText = stringOption(ctx, 'limit') ?? '50';
   if (!/^[1-9][0-9]{0,2}$/.test(limitText)) throw new CliError('usage', `--limit must be 1 to 999, got "${limitText}"`);
   const limit = Number(limitText);
-  // The wallet answers at most 50 sends per call, newest first: ask page after page. A send made
-  // meanwhile shifts the offsets by one, so a page may repeat the last send of the one before.
-  const seen = new Map<bigint, Transaction>();
-  let total: bigint;
+  // The wallet answers a page at a time, newest first: ask page after page until `limit` are shown.
+  let page = await wallet.ok('transactions', (a) => a.transactions({ start: 0n, limit }));
+  let shown = page.transactions.slice(0, limit);
   for (;;) {
-    const start = BigInt(seen.size);
-    const r = await wallet.ok('transactions', (a) => a.transactions({ start, limit: limit - seen.size }));
-    total = r.total;
-    for (const t of r.transactions) if (seen.size < limit) seen.set(t.id, t);
-    if (r.transactions.length === 0 || seen.size >= limit || BigInt(seen.size) >= total || BigInt(seen.size) === start) break;
+    const request = shown.length < limit ? olderPageRequest(shown.length, page.total, limit - shown.length) : null;
+    if (request === null) break;
+    page = await wallet.ok('transactions', (a) => a.transactions(request));
+    const more = appendOlder(shown, page.transactions).slice(0, limit);
+    if (more.length === shown.length) break;
+    shown = more;
   }
-  const r = { total, transactions: [...seen.values()] };
-  const txs = r.transactions.map((t) => ({
+  const txs = shown.map((t) => ({
     id: t.id.toString(),
     chain: Object.keys(t.chain)[0],
     network: t.network,
@@ -333,7 +333,7 @@ export async function history(ctx: Context): Promise<CommandResult> {
     status: 'failed' in t.status ? `failed: ${t.status.failed}` : Object.keys(t.status)[0],
     createdAt: new Date(Number(t.created_at_ns / 1_000_000n)).toISOString(),
   }));
-  const lines = [`${r.total} transaction(s)${r.total > BigInt(txs.length) ? `, showing ${txs.length}` : ''}:`];
+  const lines = [`${page.total} transaction(s)${page.total > BigInt(txs.length) ? `, showing ${txs.length}` : ''}:`];
   for (const t of txs) lines.push(`  #${t.id} ${t.createdAt} ${t.chain} ${t.asset} ${t.amount} → ${t.to}  ${t.status}  ${t.txid}`);
-  return { json: { total: r.total.toString(), transactions: txs }, text: lines.join('\n') };
+  return { json: { total: page.total.toString(), transactions: txs }, text: lines.join('\n') };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../../../../src/lib/wallet-candid.ts';
 import type { EthSendResponse, SolSendResponse, TokensResponse } from '../../../../../src/lib/wallet-rpc-candid.ts';
 import { describeWalletError } from '../../../../../src/lib/wallet-errors.ts';
+import { TRANSACTIONS_PAGE_SIZE } from '../../../../../src/lib/transaction-pages.ts';
 import { leafHash, verifyInclusion } from '../../../../../src/lib/audit/index.ts';
 import { verifyAuditHead } from '../../../../../src/lib/audit/verify-audit-head.ts';
 import type { AppEnv } from '../config/app-env.config.ts';
@@ -231,8 +232,8 @@ export class WalletApi {
     );
   }
 
-  /** The caller's sends, newest first, from `start`: at most 50 per call, the wallet's cap. */
-  async transactions({ start = 0n, limit = 50 }: { start?: bigint; limit?: number } = {}): Promise<{
+  /** The caller's sends, newest first, from `start`: at most TRANSACTIONS_PAGE_SIZE per call, the wallet's cap. */
+  async transactions({ start = 0n, limit = TRANSACTIONS_PAGE_SIZE }: { start?: bigint; limit?: number } = {}): Promise<{
     total: bigint;
     transactions: Transaction[];
   }> {

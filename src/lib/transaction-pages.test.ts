@@ -1,6 +1,7 @@
-import { describe, expect, test } from 'vitest';
-import type { Transaction } from '../api/wallet.api.ts';
-import { appendOlder, HISTORY_PAGE_SIZE, olderPageRequest } from './history.utils.ts';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Transaction } from './wallet-candid.ts';
+import { appendOlder, olderPageRequest, TRANSACTIONS_PAGE_SIZE } from './transaction-pages.ts';
 
 const tx = (id: number): Transaction => ({
   id: BigInt(id),
@@ -19,13 +20,18 @@ const tx = (id: number): Transaction => ({
 /** Sends `from` down to `to`, newest first, as the wallet pages them. */
 const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => tx(from - i));
 
-describe('history pages', () => {
+describe('transaction pages', () => {
   test('asks for the next 50 sends after those shown, and for nothing once all are shown', () => {
-    expect(HISTORY_PAGE_SIZE).toBe(50);
-    expect(olderPageRequest(50, 120n)).toEqual({ start: 50n, limit: 50 });
-    expect(olderPageRequest(100, 120n)).toEqual({ start: 100n, limit: 50 });
-    expect(olderPageRequest(120, 120n)).toBeNull();
-    expect(olderPageRequest(0, 0n)).toBeNull();
+    assert.equal(TRANSACTIONS_PAGE_SIZE, 50);
+    assert.deepEqual(olderPageRequest(50, 120n), { start: 50n, limit: 50 });
+    assert.deepEqual(olderPageRequest(100, 120n), { start: 100n, limit: 50 });
+    assert.equal(olderPageRequest(120, 120n), null);
+    assert.equal(olderPageRequest(0, 0n), null);
+  });
+
+  test('a smaller limit is asked for as it is; a larger one is capped at the page size', () => {
+    assert.deepEqual(olderPageRequest(3, 10n, 2), { start: 3n, limit: 2 });
+    assert.deepEqual(olderPageRequest(0, 500n, 200), { start: 0n, limit: 50 });
   });
 
   test('an older page that repeats sends already shown (two sends made since the first page) adds only the new ones, in order', () => {
@@ -33,7 +39,10 @@ describe('history pages', () => {
     // Two sends later (ids 121, 122), offset 50 starts at id 72: ids 72 and 71 are already shown.
     const older = range(72, 23);
     const merged = appendOlder(first, older);
-    expect(merged.map((t) => Number(t.id))).toEqual(range(120, 23).map((t) => Number(t.id)));
-    expect(olderPageRequest(merged.length, 122n)).toEqual({ start: 98n, limit: 50 });
+    assert.deepEqual(
+      merged.map((t) => Number(t.id)),
+      range(120, 23).map((t) => Number(t.id)),
+    );
+    assert.deepEqual(olderPageRequest(merged.length, 122n), { start: 98n, limit: 50 });
   });
 });
