@@ -267,6 +267,9 @@ export function createSystemApi(args: {
     return ctx.callContext.cyclesAvailable - ctx.cyclesAccepted;
   };
 
+  /** Who sent the message being executed: its own caller, or the caller of its call context (in callbacks). */
+  const callerOf = (ctx: ExecContext): Principal | null => ctx.caller ?? ctx.callContext?.caller ?? null;
+
   const acceptCycles = (ctx: ExecContext, max: bigint): bigint => {
     const amount = max < available(ctx) ? max : available(ctx);
     ctx.cyclesAccepted += amount;
@@ -282,13 +285,13 @@ export function createSystemApi(args: {
   const addCycles = (ctx: ExecContext, amount: bigint): void => {
     if (!ctx.pendingCall) throw new CanisterTrap('contract_violation', 'ic0.call_cycles_add128 called when no call is under construction');
     if (amount > liquid(ctx)) {
-      const caller = ctx.caller ?? ctx.callContext?.caller;
+      const caller = callerOf(ctx);
       const text = outOfCyclesText({
         c: canister,
         available: balance(ctx),
         requested: amount,
         threshold: host.freezingThreshold(canister),
-        revealTopUp: caller !== undefined && caller !== null && canister.isController(caller),
+        revealTopUp: caller !== null && canister.isController(caller),
       });
       throw new CanisterTrap('out_of_cycles', text);
     }
@@ -312,7 +315,7 @@ export function createSystemApi(args: {
     return v.value;
   };
   const callerBytes = (ctx: ExecContext): Uint8Array => {
-    const caller = ctx.caller ?? ctx.callContext?.caller;
+    const caller = callerOf(ctx);
     if (!caller) throw new Error(`invariant: no caller in ${ctx.mode} mode`);
     return caller.toUint8Array();
   };
